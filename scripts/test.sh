@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# `npm test`: prepares real PostgreSQL, Redis and Docker, builds the images, then runs lint,
+# the type check and every Jest suite. Ends with one line `N passed, N failed[, N skipped]`.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+. scripts/lib.sh
+set -e
+
+ensure_node_modules
+DB_USER=runcell DB_PASSWORD=runcell DB_NAMES=runcell_test bash scripts/services.sh
+bash scripts/images.sh
+set +e
+
+export NODE_ENV=test
+export DATABASE_URL=${TEST_DATABASE_URL:-postgres://runcell:runcell@127.0.0.1:5432/runcell_test}
+export REDIS_URL=${TEST_REDIS_URL:-redis://127.0.0.1:6379/1}
+
+passed=0
+failed=0
+skipped=0
+check() {
+  local name=$1; shift
+  log "$name"
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); log "$name FAILED"; fi
+}
+
+check "lint (eslint)" npx --no-install eslint --max-warnings 0 .
+check "format (prettier)" npx --no-install prettier --check --log-level warn .
+check "type check (tsc)" npx --no-install tsc --noEmit -p tsconfig.json
+
+results=$(mktemp)
+log "jest: unit, integration and end-to-end suites"
+npx --no-install jest --json --outputFile="$results" "$@"
+jest_status=$?
+if [ -s "$results" ]; then
+  read -r p f s broken < <(node -e "
+    const r = require(process.argv[1]);
+    const broken = r.testResults.filter(t => t.status === 'failed' && t.assertionResults.length === 0).length;
+    console.log(r.numPassedTests, r.numFailedTests, r.numPendingTests + r.numTodoTests, broken);
+  " "$results")
+  passed=$((passed + p)); failed=$((failed + f + broken)); skipped=$((skipped + s))
+elif [ "$jest_status" -ne 0 ]; then
+  failed=$((failed + 1))
+fi
+rm -f "$results"
+[ "$jest_status" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
+
+summary="$passed passed, $failed failed"
+[ "$skipped" -eq 0 ] || summary="$summary, $skipped skipped"
+echo "$summary"
+[ "$failed" -eq 0 ]

@@ -1,0 +1,5 @@
+export * from './decorators/public.decorator';
+export * from './errors';
+export * from './http/all-exceptions.filter';
+export * from './http/request-id';
+export * from './validation/validation.pipe';

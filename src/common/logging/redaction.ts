@@ -1,0 +1,22 @@
+/** Log paths that may hold secrets; pino replaces their values. */
+export const REDACTED_PATHS = [
+  'req.headers.authorization',
+  'req.headers.cookie',
+  'req.headers["x-open-runtimes-secret"]',
+  'req.headers["x-internal-challenge"]',
+  'res.headers["set-cookie"]',
+  '*.password',
+  '*.passwordHash',
+  '*.password_hash',
+  '*.token',
+  '*.access_token',
+  '*.refresh_token',
+  '*.refreshToken',
+  '*.accessToken',
+  '*.secret',
+  '*.key',
+  '*.jwtSecret',
+  '*.variables',
+  '*.env',
+  '*.Env',
+];

@@ -1,0 +1,106 @@
+import { InvalidConfigError, loadConfig } from './load-config';
+
+function configProblems(env: Record<string, string>): string[] {
+  try {
+    loadConfig(env);
+  } catch (error) {
+    if (error instanceof InvalidConfigError) return error.problems;
+    throw error;
+  }
+  return [];
+}
+
+describe('loadConfig', () => {
+  it('uses the documented defaults when nothing is set', () => {
+    const sut = loadConfig({});
+    expect(sut.server.port).toBe(9900);
+    expect(sut.server.maxBodySize).toBe(22 * 1024 * 1024);
+    expect(sut.executor.networks).toEqual(['openruntimes-runtimes']);
+    expect(sut.executor.inactiveThresholdSeconds).toBe(60);
+    expect(sut.executor.maintenanceIntervalSeconds).toBe(3600);
+    expect(sut.executor.runtimeVersions).toEqual(['v5']);
+    expect(sut.executor.tmpDir).toBe('/tmp');
+    expect(sut.executor.secret).toBe('');
+    expect(sut.appRole).toBe('all');
+  });
+
+  it('reads URT_* before OPR_EXECUTOR_* and falls back to the legacy name', () => {
+    const sut = loadConfig({
+      URT_PORT: '8080',
+      OPR_EXECUTOR_PORT: '7070',
+      OPR_EXECUTOR_SECRET: 'legacy-secret',
+      OPR_EXECUTOR_NETWORK: 'a, b',
+      URT_KEEP_ALIVE: 'true',
+      OPR_EXECUTOR_MIN_CPUS: '0.5',
+      URT_MIN_MEMORY: '128',
+      URT_RUNTIMES: 'runcell/node:v5,runcell/node:v2',
+      OPR_EXECUTOR_CONNECTION_STORAGE: 'local://localhost',
+    });
+    expect(sut.server.port).toBe(8080);
+    expect(sut.executor.secret).toBe('legacy-secret');
+    expect(sut.executor.networks).toEqual(['a', 'b']);
+    expect(sut.executor.keepAlive).toBe(true);
+    expect(sut.executor.minCpus).toBe(0.5);
+    expect(sut.executor.minMemoryMb).toBe(128);
+    expect(sut.executor.runtimes).toEqual(['runcell/node:v5', 'runcell/node:v2']);
+    expect(sut.executor.connectionStorage).toBe('local://localhost');
+  });
+
+  it('accepts both spellings of the inactive threshold', () => {
+    expect(
+      loadConfig({ OPR_EXECUTOR_INACTIVE_TRESHOLD: '30' }).executor.inactiveThresholdSeconds,
+    ).toBe(30);
+    expect(
+      loadConfig({ OPR_EXECUTOR_INACTIVE_THRESHOLD: '40' }).executor.inactiveThresholdSeconds,
+    ).toBe(40);
+    expect(
+      loadConfig({ URT_INACTIVE_THRESHOLD: '50', OPR_EXECUTOR_INACTIVE_TRESHOLD: '30' }).executor
+        .inactiveThresholdSeconds,
+    ).toBe(50);
+  });
+
+  it('parses body sizes with units', () => {
+    expect(loadConfig({ URT_MAX_BODY_SIZE: '20MB' }).server.maxBodySize).toBe(20 * 1024 * 1024);
+    expect(loadConfig({ URT_MAX_BODY_SIZE: '1048576' }).server.maxBodySize).toBe(1048576);
+  });
+
+  it('keeps the legacy storage variables for the storage drivers', () => {
+    const sut = loadConfig({
+      OPR_EXECUTOR_STORAGE_DEVICE: 's3',
+      OPR_EXECUTOR_STORAGE_S3_BUCKET: 'b',
+    });
+    expect(sut.executor.legacyStorage).toEqual({
+      OPR_EXECUTOR_STORAGE_DEVICE: 's3',
+      OPR_EXECUTOR_STORAGE_S3_BUCKET: 'b',
+    });
+  });
+
+  it('reports every problem at once', () => {
+    const problems = configProblems({
+      URT_PORT: 'abc',
+      URT_KEEP_ALIVE: 'maybe',
+      APP_ROLE: 'boss',
+      DATABASE_URL: 'mysql://x',
+      JWT_SECRET: 'short',
+    });
+    expect(problems).toEqual([
+      'JWT_SECRET must be at least 32 bytes long',
+      'APP_ROLE must be one of all, api, worker (got "boss")',
+      'URT_PORT must be a whole number (got "abc")',
+      'URT_KEEP_ALIVE must be true or false (got "maybe")',
+      'DATABASE_URL must use postgres: or postgresql: (got "mysql:")',
+    ]);
+  });
+
+  it('refuses to start in production without a JWT secret', () => {
+    expect(configProblems({ NODE_ENV: 'production' })).toEqual([
+      'JWT_SECRET is required in production (at least 32 bytes)',
+    ]);
+  });
+
+  it('rejects a port out of range', () => {
+    expect(configProblems({ URT_PORT: '70000' })).toEqual([
+      'URT_PORT must be at most 65535 (got 70000)',
+    ]);
+  });
+});

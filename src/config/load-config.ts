@@ -1,0 +1,157 @@
+import { randomBytes } from 'node:crypto';
+import { existsSync, readFileSync } from 'node:fs';
+import { availableParallelism, hostname } from 'node:os';
+import { resolve } from 'node:path';
+import { parseEnv } from 'node:util';
+import { EnvReader, executorVar } from './env-reader';
+import { RuncellConfig } from './runcell-config';
+
+export class InvalidConfigError extends Error {
+  constructor(readonly problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);
+    this.name = 'InvalidConfigError';
+  }
+}
+
+const LEGACY_STORAGE_PATTERN = /^OPR_EXECUTOR_STORAGE_[A-Z0-9_]+$/;
+const MIN_JWT_SECRET_BYTES = 32;
+const MIB = 1024 * 1024;
+
+/** Variables from a `.env` file, without overriding the real environment. */
+export function readDotEnv(file = resolve(process.cwd(), '.env')): Record<string, string> {
+  if (!existsSync(file)) return {};
+  return parseEnv(readFileSync(file, 'utf8')) as Record<string, string>;
+}
+
+/** Builds the whole configuration once; throws `InvalidConfigError` listing every problem. */
+export function loadConfig(
+  env: Record<string, string | undefined>,
+  packageVersion = '0.0.0',
+): RuncellConfig {
+  const read = new EnvReader(env);
+  const nodeEnv = read.oneOf(
+    'NODE_ENV',
+    ['production', 'development', 'test'] as const,
+    'development',
+  );
+  const production = nodeEnv === 'production';
+
+  const secret = read.string(executorVar('SECRET'), '');
+  const legacyStorage: Record<string, string> = {};
+  for (const [name, value] of Object.entries(env)) {
+    if (LEGACY_STORAGE_PATTERN.test(name) && value !== undefined) legacyStorage[name] = value;
+  }
+
+  const jwtSecret = read.optionalString('JWT_SECRET');
+  if (jwtSecret !== undefined && Buffer.byteLength(jwtSecret) < MIN_JWT_SECRET_BYTES) {
+    read.problem(`JWT_SECRET must be at least ${MIN_JWT_SECRET_BYTES} bytes long`);
+  } else if (jwtSecret === undefined && production) {
+    read.problem(`JWT_SECRET is required in production (at least ${MIN_JWT_SECRET_BYTES} bytes)`);
+  }
+
+  const config: RuncellConfig = {
+    nodeEnv,
+    appRole: read.oneOf('APP_ROLE', ['all', 'api', 'worker'] as const, 'all'),
+    version: packageVersion,
+    server: {
+      host: read.string(executorVar('HOST'), '0.0.0.0'),
+      port: read.int(executorVar('PORT'), 9900, { min: 1, max: 65535 }),
+      maxBodySize: read.bytes(executorVar('MAX_BODY_SIZE'), 22 * MIB),
+      trustProxy: readTrustProxy(read),
+      logLevel: read.oneOf(
+        'LOG_LEVEL',
+        ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const,
+        nodeEnv === 'test' ? 'silent' : 'info',
+      ),
+      prettyLogs: read.bool('LOG_PRETTY', false),
+      shutdownTimeoutMs: read.int('SHUTDOWN_TIMEOUT_MS', 30_000, { min: 0 }),
+      swaggerEnabled: read.bool('SWAGGER_ENABLED', true),
+    },
+    executor: {
+      secret,
+      env: read.oneOf(executorVar('ENV'), ['development', 'production'] as const, 'production'),
+      version: read.string(executorVar('VERSION'), packageVersion),
+      hostname: read.string(executorVar('HOSTNAME'), hostname()),
+      networks: read.list(executorVar('NETWORK'), ['openruntimes-runtimes']),
+      images: read.list(executorVar('IMAGES'), []),
+      imagePull: read.bool(executorVar('IMAGE_PULL'), true),
+      keepAlive: read.bool(executorVar('KEEP_ALIVE'), false),
+      inactiveThresholdSeconds: read.int(
+        executorVar('INACTIVE_THRESHOLD', 'INACTIVE_TRESHOLD'),
+        60,
+        { min: 1 },
+      ),
+      maintenanceIntervalSeconds: read.int(executorVar('MAINTENANCE_INTERVAL'), 3600, { min: 1 }),
+      minCpus: read.float(executorVar('MIN_CPUS'), 0, { min: 0 }),
+      minMemoryMb: read.int(executorVar('MIN_MEMORY'), 0, { min: 0 }),
+      runtimes: read.list(executorVar('RUNTIMES'), []),
+      runtimeVersions: read.list(executorVar('RUNTIME_VERSIONS'), ['v5']),
+      connectionStorage: read.string(executorVar('CONNECTION_STORAGE'), ''),
+      connectionBuildCacheStorage: read.string(executorVar('CONNECTION_BUILD_CACHE_STORAGE'), ''),
+      retryAttempts: read.int(executorVar('RETRY_ATTEMPTS'), 5, { min: 0 }),
+      retryDelayMs: read.int(executorVar('RETRY_DELAY_MS'), 500, { min: 0 }),
+      dockerHubUsername: read.string(executorVar('DOCKER_HUB_USERNAME'), ''),
+      dockerHubPassword: read.string(executorVar('DOCKER_HUB_PASSWORD'), ''),
+      tmpDir: read.string(executorVar('TMP_DIR'), '/tmp'),
+      legacyStorage,
+    },
+    database: {
+      url: read.url('DATABASE_URL', 'postgres://runcell:runcell@127.0.0.1:5432/runcell', [
+        'postgres:',
+        'postgresql:',
+      ]),
+      poolSize: read.int('DATABASE_POOL_SIZE', 10, { min: 1, max: 200 }),
+      logQueries: read.bool('DATABASE_LOG_QUERIES', false),
+    },
+    redis: {
+      url: read.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),
+      queuePrefix: read.string('QUEUE_PREFIX', 'runcell'),
+    },
+    docker: {
+      host: read.string('DOCKER_HOST', 'unix:///var/run/docker.sock'),
+      instanceId: read.string('RUNCELL_INSTANCE_ID', hostname()),
+    },
+    auth: {
+      jwtSecret: jwtSecret ?? randomBytes(48).toString('base64url'),
+      jwtIssuer: read.string('JWT_ISSUER', 'runcell'),
+      jwtAudience: read.string('JWT_AUDIENCE', 'runcell-api'),
+      accessTokenTtlSeconds: read.int('JWT_ACCESS_TTL_SECONDS', 900, { min: 30 }),
+      refreshTokenTtlSeconds: read.int('JWT_REFRESH_TTL_SECONDS', 7 * 24 * 3600, { min: 60 }),
+      rateLimitsEnabled: read.bool('RATE_LIMITS_ENABLED', true),
+      bootstrapAdminEmail: read.optionalString('ADMIN_EMAIL'),
+      bootstrapAdminPassword: read.optionalString('ADMIN_PASSWORD'),
+    },
+    executions: {
+      workerConcurrency: read.int('WORKER_CONCURRENCY', 2 * availableParallelism(), {
+        min: 1,
+        max: 256,
+      }),
+      perUserRunningCap: read.int('USER_RUNNING_CAP', 5, { min: 1 }),
+      maxAttempts: read.int('EXECUTION_MAX_ATTEMPTS', 3, { min: 1, max: 10 }),
+      outputCapBytes: read.bytes('SANDBOX_OUTPUT_CAP', MIB),
+      sandboxPidsLimit: read.int('SANDBOX_PIDS_LIMIT', 64, { min: 8 }),
+      sandboxImagePrefix: read.string('SANDBOX_IMAGE_PREFIX', 'runcell/sandbox-'),
+      sandboxImageTag: read.string('SANDBOX_IMAGE_TAG', '1'),
+    },
+  };
+
+  if (read.problems.length > 0) throw new InvalidConfigError(read.problems);
+  return config;
+}
+
+function readTrustProxy(read: EnvReader): boolean | string {
+  const value = read.optionalString('TRUST_PROXY');
+  if (value === undefined) return false;
+  if (['true', '1'].includes(value.toLowerCase())) return true;
+  if (['false', '0'].includes(value.toLowerCase())) return false;
+  return value;
+}
+
+/** The configuration of this process: `.env` (when present) under the real environment. */
+export function loadProcessConfig(
+  overrides: Record<string, string | undefined> = {},
+): RuncellConfig {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const { version } = require('../../package.json') as { version: string };
+  return loadConfig({ ...readDotEnv(), ...process.env, ...overrides }, version);
+}

@@ -1,0 +1,98 @@
+export type AppRole = 'all' | 'api' | 'worker';
+export type NodeEnvironment = 'production' | 'development' | 'test';
+
+export interface ServerConfig {
+  host: string;
+  port: number;
+  /** Largest request body accepted by the HTTP server, in bytes. */
+  maxBodySize: number;
+  trustProxy: boolean | string;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  prettyLogs: boolean;
+  shutdownTimeoutMs: number;
+  swaggerEnabled: boolean;
+}
+
+/** The OpenRuntimes Executor settings (`URT_*`, then `OPR_EXECUTOR_*`). */
+export interface ExecutorConfig {
+  /** Empty means every authenticated `/v1` call is rejected. */
+  secret: string;
+  env: 'development' | 'production';
+  version: string;
+  /** Prefix of runtime container names and tmp folders (`<hostname>-<runtimeId>`). */
+  hostname: string;
+  networks: string[];
+  images: string[];
+  imagePull: boolean;
+  keepAlive: boolean;
+  inactiveThresholdSeconds: number;
+  maintenanceIntervalSeconds: number;
+  minCpus: number;
+  minMemoryMb: number;
+  /** Allowed runtime images; empty allows any image. Exact match. */
+  runtimes: string[];
+  runtimeVersions: string[];
+  connectionStorage: string;
+  connectionBuildCacheStorage: string;
+  retryAttempts: number;
+  retryDelayMs: number;
+  dockerHubUsername: string;
+  dockerHubPassword: string;
+  /** Host folder for runtime work files; must be a valid bind-mount source on the Docker host. */
+  tmpDir: string;
+  /** Legacy `OPR_EXECUTOR_STORAGE_*` variables, used only when no storage DSN is set. */
+  legacyStorage: Record<string, string>;
+}
+
+export interface DatabaseConfig {
+  url: string;
+  poolSize: number;
+  logQueries: boolean;
+}
+
+export interface RedisConfig {
+  url: string;
+  /** Prefix of every BullMQ key, so several deployments can share one Redis. */
+  queuePrefix: string;
+}
+
+export interface DockerConfig {
+  /** `unix:///var/run/docker.sock`, a plain socket path, or `tcp://host:port`. */
+  host: string;
+  /** Value of the `runcell.instance` label on every container this instance creates. */
+  instanceId: string;
+}
+
+export interface AuthConfig {
+  jwtSecret: string;
+  jwtIssuer: string;
+  jwtAudience: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  rateLimitsEnabled: boolean;
+  bootstrapAdminEmail?: string;
+  bootstrapAdminPassword?: string;
+}
+
+export interface ExecutionsConfig {
+  workerConcurrency: number;
+  perUserRunningCap: number;
+  maxAttempts: number;
+  outputCapBytes: number;
+  sandboxPidsLimit: number;
+  sandboxImagePrefix: string;
+  sandboxImageTag: string;
+}
+
+export interface RuncellConfig {
+  nodeEnv: NodeEnvironment;
+  appRole: AppRole;
+  version: string;
+  server: ServerConfig;
+  executor: ExecutorConfig;
+  database: DatabaseConfig;
+  redis: RedisConfig;
+  docker: DockerConfig;
+  auth: AuthConfig;
+  executions: ExecutionsConfig;
+}

@@ -1,0 +1,421 @@
+import Docker from 'dockerode';
+import type { Duplex, Readable } from 'node:stream';
+import {
+  AttachHandlers,
+  Attachment,
+  ContainerEngine,
+  ContainerEngineError,
+  ContainerInfo,
+  ContainerSpec,
+  ContainerStats,
+  ContainerSummary,
+  ExecOptions,
+  ExecResult,
+  NetworkInfo,
+} from '../container-engine';
+import { dockerMessage, isStatus, toEngineError } from './docker-errors';
+import { toContainerInfo, toContainerSummary, toCreateOptions } from './docker-spec.mapper';
+import { CappedBuffer, StreamDemuxer } from './stream-demuxer';
+
+export interface DockerConnection {
+  /** `unix:///path`, a bare socket path, or `tcp://host:port` / `http://host:port`. */
+  host: string;
+  registryAuth?: { username: string; password: string };
+}
+
+export function dockerOptions(host: string): Docker.DockerOptions {
+  if (host.startsWith('unix://')) return { socketPath: host.slice('unix://'.length) };
+  if (host.startsWith('/')) return { socketPath: host };
+  const url = new URL(host.replace(/^tcp:/, 'http:'));
+  return {
+    host: url.hostname,
+    port: Number(url.port || 2375),
+    protocol: url.protocol === 'https:' ? 'https' : 'http',
+  };
+}
+
+export class DockerContainerEngine implements ContainerEngine {
+  private readonly docker: Docker;
+
+  constructor(private readonly connection: DockerConnection) {
+    this.docker = new Docker(dockerOptions(connection.host));
+  }
+
+  async ping(): Promise<void> {
+    try {
+      await this.docker.ping();
+    } catch (error) {
+      throw toEngineError(error, 'Docker ping failed');
+    }
+  }
+
+  async imageExists(image: string): Promise<boolean> {
+    try {
+      await this.docker.getImage(image).inspect();
+      return true;
+    } catch (error) {
+      if (isStatus(error, 404)) return false;
+      throw toEngineError(error, `Inspecting image ${image} failed`);
+    }
+  }
+
+  async ensureImage(image: string, options: { pull?: boolean } = {}): Promise<void> {
+    if (await this.imageExists(image)) return;
+    if (!options.pull) {
+      throw new ContainerEngineError('image_unavailable', `Missing image "${image}"`);
+    }
+    try {
+      const auth = this.connection.registryAuth;
+      const stream = (await this.docker.pull(
+        image,
+        auth?.username ? { authconfig: auth } : {},
+      )) as Readable;
+      await new Promise<void>((resolve, reject) => {
+        this.docker.modem.followProgress(stream, (error: Error | null) =>
+          error ? reject(error) : resolve(),
+        );
+      });
+    } catch (error) {
+      const cause = toEngineError(error, 'pull');
+      if (cause.kind === 'unavailable') throw cause;
+      throw new ContainerEngineError(
+        'image_unavailable',
+        `Missing image "${image}" and failed to pull it.`,
+      );
+    }
+    if (!(await this.imageExists(image))) {
+      throw new ContainerEngineError(
+        'image_unavailable',
+        `Missing image "${image}" and failed to pull it.`,
+      );
+    }
+  }
+
+  async createContainer(spec: ContainerSpec): Promise<string> {
+    try {
+      const container = await this.docker.createContainer(toCreateOptions(spec));
+      return container.id;
+    } catch (error) {
+      if (isStatus(error, 404) && /image/i.test(dockerMessage(error))) {
+        throw new ContainerEngineError('image_unavailable', `Missing image "${spec.image}"`, 404);
+      }
+      throw toEngineError(error, `Creating container ${spec.name ?? ''}`.trim());
+    }
+  }
+
+  async startContainer(id: string): Promise<void> {
+    try {
+      await this.docker.getContainer(id).start();
+    } catch (error) {
+      if (isStatus(error, 304)) return;
+      throw toEngineError(error, `Starting container ${id}`);
+    }
+  }
+
+  async stopContainer(id: string, timeoutSeconds = 10): Promise<void> {
+    try {
+      await this.docker.getContainer(id).stop({ t: timeoutSeconds });
+    } catch (error) {
+      if (isStatus(error, 304)) return;
+      throw toEngineError(error, `Stopping container ${id}`);
+    }
+  }
+
+  async killContainer(id: string, signal = 'SIGKILL'): Promise<void> {
+    try {
+      await this.docker.getContainer(id).kill({ signal });
+    } catch (error) {
+      // 409: the container is not running, which is what a kill wants anyway.
+      if (isStatus(error, 409)) return;
+      throw toEngineError(error, `Killing container ${id}`);
+    }
+  }
+
+  async removeContainer(id: string): Promise<boolean> {
+    try {
+      await this.docker.getContainer(id).remove({ force: true, v: true });
+      return true;
+    } catch (error) {
+      if (isStatus(error, 404)) return false;
+      if (isStatus(error, 409) && /already in progress/i.test(dockerMessage(error))) return true;
+      throw toEngineError(error, `Removing container ${id}`);
+    }
+  }
+
+  async inspectContainer(idOrName: string): Promise<ContainerInfo | undefined> {
+    try {
+      return toContainerInfo(await this.docker.getContainer(idOrName).inspect());
+    } catch (error) {
+      if (isStatus(error, 404)) return undefined;
+      throw toEngineError(error, `Inspecting container ${idOrName}`);
+    }
+  }
+
+  async listContainers(
+    labels: Record<string, string | true>,
+    options: { all?: boolean } = {},
+  ): Promise<ContainerSummary[]> {
+    const label = Object.entries(labels).map(([key, value]) =>
+      value === true ? key : `${key}=${value}`,
+    );
+    try {
+      const found = await this.docker.listContainers({
+        all: options.all ?? true,
+        filters: { label },
+      });
+      return found.map(toContainerSummary);
+    } catch (error) {
+      throw toEngineError(error, 'Listing containers');
+    }
+  }
+
+  async waitContainer(id: string): Promise<{ exitCode: number }> {
+    try {
+      const result = (await this.docker.getContainer(id).wait()) as { StatusCode: number };
+      return { exitCode: result.StatusCode };
+    } catch (error) {
+      throw toEngineError(error, `Waiting for container ${id}`);
+    }
+  }
+
+  async exec(id: string, options: ExecOptions): Promise<ExecResult> {
+    let exec: Docker.Exec;
+    let stream: Duplex;
+    try {
+      exec = await this.docker.getContainer(id).exec({
+        Cmd: options.cmd,
+        Env: options.env
+          ? Object.entries(options.env).map(([key, value]) => `${key}=${value}`)
+          : undefined,
+        User: options.user,
+        WorkingDir: options.workingDir,
+        AttachStdout: true,
+        AttachStderr: true,
+        Tty: false,
+      });
+      stream = await exec.start({ hijack: true, stdin: false });
+    } catch (error) {
+      throw toEngineError(error, `Running a command in container ${id}`);
+    }
+    const stdout = new CappedBuffer(options.maxOutputBytes);
+    const stderr = new CappedBuffer(options.maxOutputBytes);
+    const demuxer = new StreamDemuxer(
+      (chunk) => stdout.append(chunk),
+      (chunk) => stderr.append(chunk),
+    );
+    const timedOut = await new Promise<boolean>((resolve, reject) => {
+      const timer =
+        options.timeoutMs !== undefined
+          ? setTimeout(() => {
+              stream.destroy();
+              resolve(true);
+            }, options.timeoutMs)
+          : undefined;
+      stream.on('data', (chunk: Buffer) => demuxer.push(chunk));
+      stream.on('end', () => {
+        clearTimeout(timer);
+        resolve(false);
+      });
+      stream.on('close', () => {
+        clearTimeout(timer);
+        resolve(false);
+      });
+      stream.on('error', (error) => {
+        clearTimeout(timer);
+        reject(toEngineError(error, `Reading command output from ${id}`));
+      });
+    });
+    if (timedOut)
+      return { exitCode: null, stdout: stdout.toBuffer(), stderr: stderr.toBuffer(), timedOut };
+    try {
+      const inspected = await exec.inspect();
+      return {
+        exitCode: inspected.Running ? null : inspected.ExitCode,
+        stdout: stdout.toBuffer(),
+        stderr: stderr.toBuffer(),
+        timedOut: false,
+      };
+    } catch (error) {
+      throw toEngineError(error, `Inspecting a command in container ${id}`);
+    }
+  }
+
+  async attach(
+    id: string,
+    handlers: AttachHandlers,
+    options: { stdin?: boolean } = {},
+  ): Promise<Attachment> {
+    let stream: NodeJS.ReadWriteStream;
+    try {
+      stream = await this.docker.getContainer(id).attach({
+        stream: true,
+        stdout: true,
+        stderr: true,
+        stdin: options.stdin ?? false,
+        hijack: options.stdin ?? false,
+      });
+    } catch (error) {
+      throw toEngineError(error, `Attaching to container ${id}`);
+    }
+    const demuxer = new StreamDemuxer(
+      (chunk) => handlers.onStdout(chunk),
+      (chunk) => handlers.onStderr(chunk),
+    );
+    const ended = new Promise<void>((resolve) => {
+      stream.on('data', (chunk: Buffer) => demuxer.push(chunk));
+      stream.on('end', () => resolve());
+      stream.on('close', () => resolve());
+      stream.on('error', () => resolve());
+    });
+    const duplex = stream as unknown as Duplex;
+    return {
+      stdin: options.stdin
+        ? {
+            write: (data) => {
+              duplex.write(data);
+            },
+            end: () => {
+              duplex.end();
+            },
+          }
+        : undefined,
+      ended,
+      detach: () => duplex.destroy(),
+    };
+  }
+
+  async logs(
+    id: string,
+    options: { tail?: number } = {},
+  ): Promise<{ stdout: Buffer; stderr: Buffer }> {
+    try {
+      const raw = await this.docker.getContainer(id).logs({
+        stdout: true,
+        stderr: true,
+        follow: false,
+        tail: options.tail,
+      });
+      const stdout = new CappedBuffer();
+      const stderr = new CappedBuffer();
+      new StreamDemuxer(
+        (chunk) => stdout.append(chunk),
+        (chunk) => stderr.append(chunk),
+      ).push(raw);
+      return { stdout: stdout.toBuffer(), stderr: stderr.toBuffer() };
+    } catch (error) {
+      throw toEngineError(error, `Reading logs of container ${id}`);
+    }
+  }
+
+  async putArchive(id: string, path: string, tar: Buffer | Readable): Promise<void> {
+    try {
+      await this.docker.getContainer(id).putArchive(tar, { path });
+    } catch (error) {
+      throw toEngineError(error, `Copying files into container ${id}`);
+    }
+  }
+
+  async getArchive(id: string, path: string): Promise<Readable> {
+    try {
+      return (await this.docker.getContainer(id).getArchive({ path })) as Readable;
+    } catch (error) {
+      throw toEngineError(error, `Copying files out of container ${id}`);
+    }
+  }
+
+  async stats(id: string): Promise<ContainerStats> {
+    try {
+      const stats = await this.docker.getContainer(id).stats({ stream: false });
+      const memory = stats.memory_stats as {
+        usage?: number;
+        max_usage?: number;
+        stats?: Record<string, number>;
+      };
+      const cpuTotal = stats.cpu_stats?.cpu_usage?.total_usage ?? 0;
+      const previousCpu = stats.precpu_stats?.cpu_usage?.total_usage ?? 0;
+      const systemDelta =
+        (stats.cpu_stats?.system_cpu_usage ?? 0) - (stats.precpu_stats?.system_cpu_usage ?? 0);
+      const cores = stats.cpu_stats?.online_cpus ?? 1;
+      const cpuPercent =
+        systemDelta > 0 && previousCpu > 0
+          ? ((cpuTotal - previousCpu) / systemDelta) * cores * 100
+          : null;
+      return {
+        memoryBytes: memory?.usage ?? 0,
+        memoryPeakBytes: memory?.max_usage ?? null,
+        cpuTotalNs: cpuTotal,
+        cpuPercent,
+        pids: stats.pids_stats?.current ?? null,
+      };
+    } catch (error) {
+      throw toEngineError(error, `Reading stats of container ${id}`);
+    }
+  }
+
+  async ensureNetwork(name: string, labels: Record<string, string> = {}): Promise<NetworkInfo> {
+    const existing = await this.inspectNetwork(name);
+    if (existing) return existing;
+    try {
+      await this.docker.createNetwork({
+        Name: name,
+        Driver: 'bridge',
+        Internal: false,
+        CheckDuplicate: true,
+        Labels: labels,
+      });
+    } catch (error) {
+      if (!isStatus(error, 409)) throw toEngineError(error, `Creating network ${name}`);
+    }
+    const created = await this.inspectNetwork(name);
+    if (!created)
+      throw new ContainerEngineError('failed', `Network ${name} vanished after it was created`);
+    return created;
+  }
+
+  async inspectNetwork(name: string): Promise<NetworkInfo | undefined> {
+    try {
+      const info = (await this.docker.getNetwork(name).inspect()) as {
+        Id: string;
+        Name: string;
+        Driver: string;
+        Internal: boolean;
+        Labels: Record<string, string> | null;
+        IPAM?: { Config?: { Gateway?: string }[] };
+      };
+      return {
+        id: info.Id,
+        name: info.Name,
+        driver: info.Driver,
+        internal: info.Internal,
+        labels: info.Labels ?? {},
+        gateway: info.IPAM?.Config?.find((entry) => entry.Gateway)?.Gateway ?? null,
+      };
+    } catch (error) {
+      if (isStatus(error, 404)) return undefined;
+      throw toEngineError(error, `Inspecting network ${name}`);
+    }
+  }
+
+  async removeNetwork(name: string): Promise<boolean> {
+    try {
+      await this.docker.getNetwork(name).remove();
+      return true;
+    } catch (error) {
+      if (isStatus(error, 404)) return false;
+      throw toEngineError(error, `Removing network ${name}`);
+    }
+  }
+
+  async connectNetwork(network: string, container: string): Promise<void> {
+    try {
+      await this.docker.getNetwork(network).connect({ Container: container });
+    } catch (error) {
+      if (
+        isStatus(error, 403, 409) &&
+        /already exists|already attached/i.test(dockerMessage(error))
+      )
+        return;
+      throw toEngineError(error, `Connecting ${container} to network ${network}`);
+    }
+  }
+}

@@ -1,0 +1,51 @@
+/**
+ * Splits Docker's multiplexed attach/exec stream (8-byte frame headers: stream type, 3 zero
+ * bytes, big-endian payload length) into stdout and stderr chunks. Frames may arrive split
+ * across reads, so partial data is buffered until complete.
+ */
+export class StreamDemuxer {
+  private pending: Buffer = Buffer.alloc(0);
+
+  constructor(
+    private readonly onStdout: (chunk: Buffer) => void,
+    private readonly onStderr: (chunk: Buffer) => void,
+  ) {}
+
+  push(data: Buffer): void {
+    this.pending = this.pending.length === 0 ? data : Buffer.concat([this.pending, data]);
+    while (this.pending.length >= 8) {
+      const type = this.pending[0];
+      const length = this.pending.readUInt32BE(4);
+      if (this.pending.length < 8 + length) return;
+      const payload = this.pending.subarray(8, 8 + length);
+      this.pending = this.pending.subarray(8 + length);
+      if (type === 2) this.onStderr(payload);
+      else this.onStdout(payload);
+    }
+  }
+}
+
+/** Collects a stream's bytes up to a cap, remembering whether anything was cut. */
+export class CappedBuffer {
+  private readonly chunks: Buffer[] = [];
+  private size = 0;
+  truncated = false;
+
+  constructor(private readonly cap = Number.POSITIVE_INFINITY) {}
+
+  append(chunk: Buffer): void {
+    const room = this.cap - this.size;
+    if (room <= 0) {
+      if (chunk.length > 0) this.truncated = true;
+      return;
+    }
+    const kept = chunk.length > room ? chunk.subarray(0, room) : chunk;
+    if (kept.length < chunk.length) this.truncated = true;
+    this.chunks.push(kept);
+    this.size += kept.length;
+  }
+
+  toBuffer(): Buffer {
+    return Buffer.concat(this.chunks, this.size);
+  }
+}

@@ -1,0 +1,3 @@
+export * from './container-engine';
+export * from './container-engine.module';
+export * from './labels';

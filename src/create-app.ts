@@ -1,0 +1,63 @@
+import { NestFactory } from '@nestjs/core';
+import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
+import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { Logger } from 'nestjs-pino';
+import { AppModule } from './app.module';
+import {
+  AllExceptionsFilter,
+  createValidationPipe,
+  generateRequestId,
+  REQUEST_ID_HEADER,
+} from './common';
+import { RuncellConfig } from './config';
+
+/** Builds the configured application without listening, for `main.ts` and for tests. */
+export async function createApp(config: RuncellConfig): Promise<NestFastifyApplication> {
+  const adapter = new FastifyAdapter({
+    bodyLimit: config.server.maxBodySize,
+    trustProxy: config.server.trustProxy,
+    genReqId: generateRequestId,
+    logger: false,
+    return503OnClosing: true,
+  });
+  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
+    bufferLogs: true,
+    abortOnError: false,
+  });
+  app.useLogger(app.get(Logger));
+  app.flushLogs();
+
+  app.useGlobalFilters(new AllExceptionsFilter());
+  app.useGlobalPipes(createValidationPipe());
+
+  const fastify = app.getHttpAdapter().getInstance();
+  fastify.addHook('onSend', async (request, reply) => {
+    reply.header(REQUEST_ID_HEADER, request.id);
+  });
+
+  if (config.server.swaggerEnabled) setUpSwagger(app, config);
+  app.enableShutdownHooks();
+  return app;
+}
+
+function setUpSwagger(app: NestFastifyApplication, config: RuncellConfig): void {
+  const document = SwaggerModule.createDocument(
+    app,
+    new DocumentBuilder()
+      .setTitle('Runcell')
+      .setDescription(
+        'Self-hosted code execution: an OpenRuntimes Executor drop-in under `/v1` and a multi-user task platform under `/api/v1`.',
+      )
+      .setVersion(config.version)
+      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'user')
+      .addBearerAuth(
+        { type: 'http', scheme: 'bearer', description: 'The executor secret' },
+        'executor',
+      )
+      .build(),
+  );
+  SwaggerModule.setup('docs', app, document, {
+    jsonDocumentUrl: 'docs-json',
+    yamlDocumentUrl: 'docs-yaml',
+  });
+}

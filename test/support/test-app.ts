@@ -1,0 +1,25 @@
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { randomBytes } from 'node:crypto';
+import { loadConfig, RuncellConfig } from '../../src/config';
+import { createApp } from '../../src/create-app';
+
+/** A configuration for tests: the test services, quiet logs, a unique queue prefix and instance. */
+export function testConfig(overrides: Record<string, string | undefined> = {}): RuncellConfig {
+  return loadConfig({
+    ...process.env,
+    JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-signing',
+    QUEUE_PREFIX: `test-${randomBytes(4).toString('hex')}`,
+    LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
+    ...overrides,
+  });
+}
+
+/** The full application, initialised and ready for `inject()` or `listen()`. */
+export async function startTestApp(
+  config: RuncellConfig = testConfig(),
+): Promise<NestFastifyApplication> {
+  const app = await createApp(config);
+  await app.init();
+  await app.getHttpAdapter().getInstance().ready();
+  return app;
+}
