@@ -61,7 +61,9 @@ describe('the Runcell process', () => {
       child.kill('SIGTERM');
       // Nest closes the application, then re-raises the signal so the exit reports it.
       const [code, signal] = (await once(child, 'exit')) as [number | null, string | null];
-      expect({ code, signal }).toEqual(code === 0 ? { code: 0, signal: null } : { code: null, signal: 'SIGTERM' });
+      expect({ code, signal }).toEqual(
+        code === 0 ? { code: 0, signal: null } : { code: null, signal: 'SIGTERM' },
+      );
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
