@@ -1,9 +1,11 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { LifecycleModule } from './common/lifecycle/shutdown-state';
 import { LoggingModule } from './common/logging/logging.module';
 import { ConfigModule, RuncellConfig } from './config';
 import { ContainerEngineModule } from './container-engine';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
+import { MetricsModule } from './metrics/metrics.module';
 import { RedisModule } from './redis/redis.module';
 
 @Module({})
@@ -14,6 +16,8 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         LoggingModule,
+        LifecycleModule,
+        MetricsModule,
         DatabaseModule,
         RedisModule,
         ContainerEngineModule,

@@ -13,6 +13,7 @@ import {
   TypeOrmHealthIndicator,
 } from '@nestjs/terminus';
 import { AppError, ErrorCode, Public } from '../common';
+import { ShutdownState } from '../common/lifecycle/shutdown-state';
 import { InjectConfig, RuncellConfig } from '../config';
 import { ContainerEngineHealthIndicator } from './container-engine.health';
 import { LivenessDto, ReadinessDto } from './dto/health.dto';
@@ -32,6 +33,7 @@ export class HealthController {
     private readonly database: TypeOrmHealthIndicator,
     private readonly redis: RedisHealthIndicator,
     private readonly containerEngine: ContainerEngineHealthIndicator,
+    private readonly shutdown: ShutdownState,
   ) {}
 
   @Get('health')
@@ -52,6 +54,9 @@ export class HealthController {
     description: 'One or more dependencies are down; they are named',
   })
   async readiness(): Promise<ReadinessDto> {
+    if (this.shutdown.draining) {
+      throw new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'Not ready: shutting down');
+    }
     try {
       const result = await this.health.check(this.readinessChecks());
       return { status: 'ok', checks: summarize(result.details) };
