@@ -4,9 +4,11 @@ import { LoggingModule } from './common/logging/logging.module';
 import { ConfigModule, RuncellConfig } from './config';
 import { ContainerEngineModule } from './container-engine';
 import { DatabaseModule } from './database/database.module';
+import { ExecutionsModule } from './executions/executions.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RedisModule } from './redis/redis.module';
+import { TasksModule } from './tasks/tasks.module';
 
 @Module({})
 export class AppModule {
@@ -22,6 +24,8 @@ export class AppModule {
         RedisModule,
         ContainerEngineModule,
         HealthModule,
+        TasksModule,
+        ExecutionsModule.forRole(config.appRole),
       ],
     };
   }

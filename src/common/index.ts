@@ -3,3 +3,5 @@ export * from './errors';
 export * from './http/all-exceptions.filter';
 export * from './http/request-id';
 export * from './validation/validation.pipe';
+export * from './validation/uuid.pipe';
+export * from './pagination';

@@ -128,6 +128,7 @@ export function loadConfig(
       }),
       perUserRunningCap: read.int('USER_RUNNING_CAP', 5, { min: 1 }),
       maxAttempts: read.int('EXECUTION_MAX_ATTEMPTS', 3, { min: 1, max: 10 }),
+      queueLockMs: read.int('QUEUE_LOCK_MS', 30_000, { min: 1000 }),
       outputCapBytes: read.bytes('SANDBOX_OUTPUT_CAP', MIB),
       sandboxPidsLimit: read.int('SANDBOX_PIDS_LIMIT', 64, { min: 8 }),
       sandboxImagePrefix: read.string('SANDBOX_IMAGE_PREFIX', 'runcell/sandbox-'),

@@ -78,6 +78,8 @@ export interface ExecutionsConfig {
   workerConcurrency: number;
   perUserRunningCap: number;
   maxAttempts: number;
+  /** A worker's job lock; a job whose worker died is retried after about this long. */
+  queueLockMs: number;
   outputCapBytes: number;
   sandboxPidsLimit: number;
   sandboxImagePrefix: string;

@@ -1,0 +1,56 @@
+import { createHmac, timingSafeEqual } from 'node:crypto';
+import { AppError, ErrorCode } from '../errors';
+
+/** The position after the last row of a page: its sort value and id (keyset pagination). */
+export interface CursorPosition {
+  value: string | number;
+  id: string;
+}
+
+/**
+ * Opaque, tamper-evident cursors. The payload is signed together with a scope (who listed what,
+ * sorted how), so an edited cursor, or one taken from another listing, is `INVALID_CURSOR`.
+ */
+export class CursorCodec {
+  constructor(private readonly key: string) {}
+
+  encode(position: CursorPosition, scope: string): string {
+    const payload = Buffer.from(JSON.stringify([position.value, position.id])).toString('base64url');
+    return `${payload}.${this.sign(payload, scope)}`;
+  }
+
+  decode(cursor: string, scope: string): CursorPosition {
+    const [payload, signature, extra] = cursor.split('.');
+    if (!payload || !signature || extra !== undefined || !this.verify(payload, scope, signature)) {
+      throw invalidCursor();
+    }
+    try {
+      const parsed: unknown = JSON.parse(Buffer.from(payload, 'base64url').toString('utf8'));
+      if (
+        Array.isArray(parsed) &&
+        parsed.length === 2 &&
+        (typeof parsed[0] === 'string' || typeof parsed[0] === 'number') &&
+        typeof parsed[1] === 'string'
+      ) {
+        return { value: parsed[0], id: parsed[1] };
+      }
+    } catch {
+      // fall through: a signed but unreadable payload is still invalid
+    }
+    throw invalidCursor();
+  }
+
+  private sign(payload: string, scope: string): string {
+    return createHmac('sha256', this.key).update(`${scope}\n${payload}`).digest('base64url');
+  }
+
+  private verify(payload: string, scope: string, signature: string): boolean {
+    const expected = Buffer.from(this.sign(payload, scope));
+    const given = Buffer.from(signature);
+    return expected.length === given.length && timingSafeEqual(expected, given);
+  }
+}
+
+function invalidCursor(): AppError {
+  return new AppError(ErrorCode.INVALID_CURSOR, 'The cursor is invalid or belongs to another listing');
+}

@@ -1,0 +1,72 @@
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { IsInt, IsOptional, IsString, Max, Min, registerDecorator } from 'class-validator';
+
+export const STDIN_MAX_BYTES = 1024 * 1024;
+export const ENV_MAX_ENTRIES = 64;
+const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+const ENV_VALUE_MAX_BYTES = 32 * 1024;
+
+function IsEnvMap(): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isEnvMap',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: {
+        message: `$property must be an object of at most ${ENV_MAX_ENTRIES} NAME: "value" pairs (names like MY_VAR, values up to 32 KiB)`,
+      },
+      validator: {
+        validate: (value: unknown) =>
+          typeof value === 'object' &&
+          value !== null &&
+          !Array.isArray(value) &&
+          Object.keys(value).length <= ENV_MAX_ENTRIES &&
+          Object.entries(value).every(
+            ([name, entry]) =>
+              ENV_NAME.test(name) && typeof entry === 'string' && Buffer.byteLength(entry) <= ENV_VALUE_MAX_BYTES,
+          ),
+      },
+    });
+}
+
+function MaxBytes(max: number): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'maxBytes',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: `$property must be at most ${max} bytes` },
+      validator: { validate: (value: unknown) => typeof value === 'string' && Buffer.byteLength(value) <= max },
+    });
+}
+
+export class CreateExecutionDto {
+  @ApiPropertyOptional({ description: 'Standard input of the program, at most 1 MiB' })
+  @IsOptional()
+  @IsString()
+  @MaxBytes(STDIN_MAX_BYTES)
+  stdin?: string;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'Environment variables, at most 64',
+  })
+  @IsOptional()
+  @IsEnvMap()
+  env?: Record<string, string>;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 3600, description: "Overrides the task's timeout" })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(3600)
+  timeout_seconds?: number;
+
+  @ApiPropertyOptional({ minimum: 0, maximum: 10, description: "Overrides the task's priority" })
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(10)
+  priority?: number;
+}

@@ -1,0 +1,108 @@
+import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
+import {
+  ApiAcceptedResponse,
+  ApiBearerAuth,
+  ApiHeader,
+  ApiOkResponse,
+  ApiOperation,
+  ApiProduces,
+  ApiTags,
+} from '@nestjs/swagger';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { AuthenticatedUser } from '../auth/authenticated-user';
+import { CurrentUser } from '../auth/decorators/current-user.decorator';
+import { UuidPipe } from '../common';
+import { PageQueryDto } from '../common/pagination';
+import { CreateExecutionDto } from './dto/create-execution.dto';
+import { ExecutionDto, ExecutionPageDto } from './dto/execution.dto';
+import { UpdateExecutionDto } from './dto/update-execution.dto';
+import { ExecutionsService } from './executions.service';
+import { ExecutionLogsService } from './live-output/execution-logs.service';
+import { startSse } from './live-output/sse-writer';
+
+@ApiTags('executions')
+@ApiBearerAuth('user')
+@Controller('api/v1')
+export class ExecutionsController {
+  constructor(
+    private readonly executions: ExecutionsService,
+    private readonly logs: ExecutionLogsService,
+  ) {}
+
+  @Post('tasks/:id/executions')
+  @HttpCode(202)
+  @ApiOperation({ summary: 'Run a task: queues an execution and answers at once with it, pending' })
+  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retried POST with the same key returns the same execution' })
+  @ApiAcceptedResponse({ type: ExecutionDto })
+  create(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', UuidPipe) taskId: string,
+    @Body() input: CreateExecutionDto = {},
+    @Headers('idempotency-key') idempotencyKey?: string,
+  ): Promise<ExecutionDto> {
+    return this.executions.create(user, taskId, input ?? {}, idempotencyKey);
+  }
+
+  @Get('tasks/:id/executions')
+  @ApiOperation({ summary: "A task's executions, newest first" })
+  @ApiOkResponse({ type: ExecutionPageDto })
+  list(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', UuidPipe) taskId: string,
+    @Query() page: PageQueryDto,
+  ): Promise<ExecutionPageDto> {
+    return this.executions.listForTask(user, taskId, page);
+  }
+
+  @Get('executions/:id')
+  @ApiOkResponse({ type: ExecutionDto })
+  get(@CurrentUser() user: AuthenticatedUser, @Param('id', UuidPipe) id: string): Promise<ExecutionDto> {
+    return this.executions.get(user, id);
+  }
+
+  @Get('executions/:id/logs')
+  @ApiOperation({
+    summary: 'Live output as Server-Sent Events (`stdout`, `stderr`, `status`); resumes after `Last-Event-ID`',
+  })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'An event stream ending with the final `status` event' })
+  async logsStream(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', UuidPipe) id: string,
+    @Headers('last-event-id') lastEventId: string | undefined,
+    @Req() request: FastifyRequest,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const execution = await this.executions.findReadable(user, id);
+    reply.hijack();
+    startSse(reply.raw, request.id);
+    try {
+      await this.logs.stream(execution, reply.raw, sanitizeEventId(lastEventId));
+    } catch {
+      reply.raw.end();
+    }
+  }
+
+  @Put('executions/:id')
+  @ApiOperation({ summary: 'Cancel (owner) or resolve with a terminal status and a reason (admin)' })
+  @ApiOkResponse({ type: ExecutionDto })
+  update(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', UuidPipe) id: string,
+    @Body() input: UpdateExecutionDto,
+  ): Promise<ExecutionDto> {
+    return this.executions.update(user, id, input);
+  }
+
+  @Delete('executions/:id')
+  @ApiOperation({ summary: 'Cancel: a pending execution leaves the queue, a running one is killed' })
+  @ApiOkResponse({ type: ExecutionDto })
+  cancel(@CurrentUser() user: AuthenticatedUser, @Param('id', UuidPipe) id: string): Promise<ExecutionDto> {
+    return this.executions.cancel(user, id);
+  }
+}
+
+/** Redis stream ids look like `1700000000000-0`; anything else restarts from the beginning. */
+function sanitizeEventId(id: string | undefined): string | undefined {
+  return id && /^\d{1,20}-\d{1,20}$/.test(id) ? id : undefined;
+}

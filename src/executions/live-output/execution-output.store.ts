@@ -1,0 +1,51 @@
+import { Inject, Injectable } from '@nestjs/common';
+import Redis from 'ioredis';
+import { InjectConfig, RuncellConfig } from '../../config';
+import { REDIS_CLIENT } from '../../redis/redis.module';
+
+export type OutputEventType = 'stdout' | 'stderr' | 'status';
+
+export interface OutputEvent {
+  id: string;
+  type: OutputEventType;
+  data: string;
+}
+
+const RETENTION_SECONDS = 24 * 3600;
+
+/**
+ * Live output of executions as Redis streams, one per execution, shared by every process: the
+ * worker appends, any API replica replays from an event id (`Last-Event-ID`) and follows.
+ * The final output is also stored on the execution row, so losing a stream loses no result.
+ */
+@Injectable()
+export class ExecutionOutputStore {
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    @InjectConfig() private readonly config: RuncellConfig,
+  ) {}
+
+  async append(executionId: string, type: OutputEventType, data: string): Promise<void> {
+    const key = this.key(executionId);
+    await this.redis.multi().xadd(key, '*', 'type', type, 'data', data).expire(key, RETENTION_SECONDS).exec();
+  }
+
+  /** Events strictly after `afterId` (or from the start), oldest first. */
+  async readAfter(executionId: string, afterId: string | undefined, count = 500): Promise<OutputEvent[]> {
+    const start = afterId ? `(${afterId}` : '-';
+    const entries = await this.redis.xrange(this.key(executionId), start, '+', 'COUNT', count);
+    return entries.map(([id, fields]) => {
+      const values = new Map<string, string>();
+      for (let index = 0; index + 1 < fields.length; index += 2) values.set(fields[index], fields[index + 1]);
+      return { id, type: (values.get('type') ?? 'stdout') as OutputEventType, data: values.get('data') ?? '' };
+    });
+  }
+
+  async exists(executionId: string): Promise<boolean> {
+    return (await this.redis.exists(this.key(executionId))) === 1;
+  }
+
+  private key(executionId: string): string {
+    return `${this.config.redis.queuePrefix}:output:${executionId}`;
+  }
+}

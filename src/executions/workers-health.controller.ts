@@ -1,0 +1,61 @@
+import { Controller, Get, Inject } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation, ApiProperty, ApiTags } from '@nestjs/swagger';
+import Redis from 'ioredis';
+import { Public } from '../common';
+import { InjectConfig, RuncellConfig } from '../config';
+import { REDIS_CLIENT } from '../redis/redis.module';
+import { ExecutionsRepository } from './executions.repository';
+import { ExecutionQueueProducer } from './queue/execution-queue.producer';
+import { WorkerBeat, workerKeyPrefix } from './queue/worker-heartbeat.service';
+
+class WorkersHealthDto {
+  @ApiProperty({ example: [{ id: 'host-123', hostname: 'host', concurrency: 4, active: 1, last_heartbeat: '2026-01-01T00:00:00.000Z' }] })
+  workers!: WorkerBeat[];
+
+  @ApiProperty({ example: { waiting: 0, active: 1, delayed: 0, failed: 0, completed: 10 } })
+  queue!: Record<string, number>;
+
+  @ApiProperty({ example: { running: 1, avg_run_ms_5m: 120 } })
+  executions!: { running: number; avg_run_ms_5m: number | null };
+}
+
+@ApiTags('health')
+@Public()
+@Controller('health')
+export class WorkersHealthController {
+  constructor(
+    @Inject(REDIS_CLIENT) private readonly redis: Redis,
+    @InjectConfig() private readonly config: RuncellConfig,
+    private readonly queue: ExecutionQueueProducer,
+    private readonly executions: ExecutionsRepository,
+  ) {}
+
+  @Get('workers')
+  @ApiOperation({ summary: 'Workers seen in the last 30 s, queue counts, running executions' })
+  @ApiOkResponse({ type: WorkersHealthDto })
+  async workers(): Promise<WorkersHealthDto> {
+    const [workers, queue, running, average] = await Promise.all([
+      this.liveWorkers(),
+      this.queue.counts(),
+      this.executions.countRunning(),
+      this.executions.averageRunMsSince(new Date(Date.now() - 5 * 60_000)),
+    ]);
+    return { workers, queue: { ...queue }, executions: { running, avg_run_ms_5m: average } };
+  }
+
+  private async liveWorkers(): Promise<WorkerBeat[]> {
+    const keys: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, found] = await this.redis.scan(cursor, 'MATCH', `${workerKeyPrefix(this.config)}*`, 'COUNT', 100);
+      cursor = next;
+      keys.push(...found);
+    } while (cursor !== '0');
+    if (keys.length === 0) return [];
+    const values = await this.redis.mget(...keys);
+    return values
+      .filter((value): value is string => value !== null)
+      .map((value) => JSON.parse(value) as WorkerBeat)
+      .sort((a, b) => a.id.localeCompare(b.id));
+  }
+}
