@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from './auth';
 import { LoggingModule } from './common/logging/logging.module';
 import { ConfigModule, RuncellConfig } from './config';
 import { ContainerEngineModule } from './container-engine';
@@ -18,6 +19,7 @@ export class AppModule {
         RedisModule,
         ContainerEngineModule,
         HealthModule,
+        AuthModule,
       ],
     };
   }
