@@ -19,10 +19,12 @@ export function uniqueEmail(label = 'user'): string {
 export async function register(
   app: NestFastifyApplication,
   fields: Partial<{ email: string; password: string; name: string }> = {},
+  remoteAddress?: string,
 ): Promise<Session> {
   const response = await app.inject({
     method: 'POST',
     url: '/api/v1/auth/register',
+    remoteAddress,
     payload: { email: uniqueEmail(), password: TEST_PASSWORD, name: 'Test User', ...fields },
   });
   if (response.statusCode !== 201) {
