@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { AuthModule } from './auth';
 import { LifecycleModule } from './common/lifecycle/shutdown-state';
 import { LoggingModule } from './common/logging/logging.module';
 import { ConfigModule, RuncellConfig } from './config';
@@ -24,6 +25,7 @@ export class AppModule {
         RedisModule,
         ContainerEngineModule,
         HealthModule,
+        AuthModule,
         TasksModule,
         ExecutionsModule.forRole(config.appRole),
       ],
