@@ -10,7 +10,7 @@ export function dataSourceOptions(config: DatabaseConfig): DataSourceOptions {
     migrationsRun: false,
     migrations: MIGRATIONS,
     migrationsTableName: 'migrations',
-    logging: config.logQueries ? 'all' : ['error'],
+    logging: config.logQueries ? 'all' : false,
     extra: { max: config.poolSize, connectionTimeoutMillis: 5000 },
   };
 }

@@ -1,9 +1,27 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 import type { ScriptType } from '../tasks/task.entity';
 
-export const EXECUTION_STATUSES = ['pending', 'running', 'completed', 'failed', 'timeout', 'cancelled'] as const;
+export const EXECUTION_STATUSES = [
+  'pending',
+  'running',
+  'completed',
+  'failed',
+  'timeout',
+  'cancelled',
+] as const;
 export type ExecutionStatus = (typeof EXECUTION_STATUSES)[number];
-export const TERMINAL_STATUSES: readonly ExecutionStatus[] = ['completed', 'failed', 'timeout', 'cancelled'];
+export const TERMINAL_STATUSES: readonly ExecutionStatus[] = [
+  'completed',
+  'failed',
+  'timeout',
+  'cancelled',
+];
 export const ACTIVE_STATUSES: readonly ExecutionStatus[] = ['pending', 'running'];
 
 const bigintAsNumber = {
@@ -85,7 +103,12 @@ export class ExecutionEntity {
   @Column({ name: 'completed_at', type: 'timestamptz', nullable: true })
   completedAt!: Date | null;
 
-  @Column({ name: 'memory_peak_bytes', type: 'bigint', nullable: true, transformer: bigintAsNumber })
+  @Column({
+    name: 'memory_peak_bytes',
+    type: 'bigint',
+    nullable: true,
+    transformer: bigintAsNumber,
+  })
   memoryPeakBytes!: number | null;
 
   @Column({ name: 'cpu_ms', type: 'bigint', nullable: true, transformer: bigintAsNumber })

@@ -1,4 +1,17 @@
-import { Body, Controller, Delete, Get, Headers, HttpCode, Param, Post, Put, Query, Req, Res } from '@nestjs/common';
+import {
+  Body,
+  Controller,
+  Delete,
+  Get,
+  Headers,
+  HttpCode,
+  Param,
+  Post,
+  Put,
+  Query,
+  Req,
+  Res,
+} from '@nestjs/common';
 import {
   ApiAcceptedResponse,
   ApiBearerAuth,
@@ -32,7 +45,11 @@ export class ExecutionsController {
   @Post('tasks/:id/executions')
   @HttpCode(202)
   @ApiOperation({ summary: 'Run a task: queues an execution and answers at once with it, pending' })
-  @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'A retried POST with the same key returns the same execution' })
+  @ApiHeader({
+    name: 'Idempotency-Key',
+    required: false,
+    description: 'A retried POST with the same key returns the same execution',
+  })
   @ApiAcceptedResponse({ type: ExecutionDto })
   create(
     @CurrentUser() user: AuthenticatedUser,
@@ -56,13 +73,17 @@ export class ExecutionsController {
 
   @Get('executions/:id')
   @ApiOkResponse({ type: ExecutionDto })
-  get(@CurrentUser() user: AuthenticatedUser, @Param('id', UuidPipe) id: string): Promise<ExecutionDto> {
+  get(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', UuidPipe) id: string,
+  ): Promise<ExecutionDto> {
     return this.executions.get(user, id);
   }
 
   @Get('executions/:id/logs')
   @ApiOperation({
-    summary: 'Live output as Server-Sent Events (`stdout`, `stderr`, `status`); resumes after `Last-Event-ID`',
+    summary:
+      'Live output as Server-Sent Events (`stdout`, `stderr`, `status`); resumes after `Last-Event-ID`',
   })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'An event stream ending with the final `status` event' })
@@ -84,7 +105,9 @@ export class ExecutionsController {
   }
 
   @Put('executions/:id')
-  @ApiOperation({ summary: 'Cancel (owner) or resolve with a terminal status and a reason (admin)' })
+  @ApiOperation({
+    summary: 'Cancel (owner) or resolve with a terminal status and a reason (admin)',
+  })
   @ApiOkResponse({ type: ExecutionDto })
   update(
     @CurrentUser() user: AuthenticatedUser,
@@ -95,9 +118,14 @@ export class ExecutionsController {
   }
 
   @Delete('executions/:id')
-  @ApiOperation({ summary: 'Cancel: a pending execution leaves the queue, a running one is killed' })
+  @ApiOperation({
+    summary: 'Cancel: a pending execution leaves the queue, a running one is killed',
+  })
   @ApiOkResponse({ type: ExecutionDto })
-  cancel(@CurrentUser() user: AuthenticatedUser, @Param('id', UuidPipe) id: string): Promise<ExecutionDto> {
+  cancel(
+    @CurrentUser() user: AuthenticatedUser,
+    @Param('id', UuidPipe) id: string,
+  ): Promise<ExecutionDto> {
     return this.executions.cancel(user, id);
   }
 }

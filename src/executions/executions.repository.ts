@@ -37,11 +37,19 @@ export class ExecutionsRepository {
     return this.executions.findOneBy({ id });
   }
 
-  async findByIdempotencyKey(userId: string, taskId: string, key: string): Promise<ExecutionEntity | null> {
+  async findByIdempotencyKey(
+    userId: string,
+    taskId: string,
+    key: string,
+  ): Promise<ExecutionEntity | null> {
     return this.executions.findOneBy({ userId, taskId, idempotencyKey: key });
   }
 
-  async pageForTask(taskId: string, after: CursorPosition | undefined, limit: number): Promise<ExecutionEntity[]> {
+  async pageForTask(
+    taskId: string,
+    after: CursorPosition | undefined,
+    limit: number,
+  ): Promise<ExecutionEntity[]> {
     const query = this.executions
       .createQueryBuilder('execution')
       .where('execution.task_id = :taskId', { taskId })
@@ -69,7 +77,13 @@ export class ExecutionsRepository {
    * pending → running for attempt `attempt`, only while the user runs fewer than `cap`
    * executions. A row left `running` by a worker that died is taken over by a later attempt.
    */
-  async claim(id: string, userId: string, attempt: number, workerId: string, cap: number): Promise<'claimed' | 'capped' | 'gone'> {
+  async claim(
+    id: string,
+    userId: string,
+    attempt: number,
+    workerId: string,
+    cap: number,
+  ): Promise<'claimed' | 'capped' | 'gone'> {
     return this.dataSource.transaction(async (manager) => {
       // Serialises claims per user so the running cap holds across workers.
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`executions:${userId}`]);
@@ -83,7 +97,9 @@ export class ExecutionsRepository {
         .update(ExecutionEntity)
         .set({ status: 'running', attempt, workerId, startedAt: () => 'now()', error: null })
         .where('id = :id', { id })
-        .andWhere("(status = 'pending' OR (status = 'running' AND attempt < :attempt))", { attempt })
+        .andWhere("(status = 'pending' OR (status = 'running' AND attempt < :attempt))", {
+          attempt,
+        })
         .execute();
       return result.affected ? 'claimed' : 'gone';
     });

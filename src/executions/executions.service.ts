@@ -29,7 +29,9 @@ export class ExecutionsService {
     private readonly output: ExecutionOutputStore,
     @InjectConfig() config: RuncellConfig,
   ) {
-    this.cursors = new CursorCodec(createHash('sha256').update(`cursor:${config.auth.jwtSecret}`).digest('hex'));
+    this.cursors = new CursorCodec(
+      createHash('sha256').update(`cursor:${config.auth.jwtSecret}`).digest('hex'),
+    );
   }
 
   /** Queues a run of the task; with an idempotency key, a retried request gets the same execution. */
@@ -39,10 +41,15 @@ export class ExecutionsService {
     input: CreateExecutionDto,
     idempotencyKey?: string,
   ): Promise<ExecutionDto> {
-    if (idempotencyKey !== undefined && (idempotencyKey.length === 0 || idempotencyKey.length > 255)) {
-      throw new AppError(ErrorCode.VALIDATION_FAILED, 'Idempotency-Key must be 1 to 255 characters', [
-        { field: 'Idempotency-Key', message: 'must be 1 to 255 characters' },
-      ]);
+    if (
+      idempotencyKey !== undefined &&
+      (idempotencyKey.length === 0 || idempotencyKey.length > 255)
+    ) {
+      throw new AppError(
+        ErrorCode.VALIDATION_FAILED,
+        'Idempotency-Key must be 1 to 255 characters',
+        [{ field: 'Idempotency-Key', message: 'must be 1 to 255 characters' }],
+      );
     }
     const task = await this.tasks.findOwned(user, taskId);
     if (idempotencyKey) {
@@ -81,12 +88,19 @@ export class ExecutionsService {
     } catch {
       await this.executions.failActive(execution.id, 'The execution queue is unavailable');
       await this.tasks.mirrorExecutionStatus(taskId, execution.id, 'failed');
-      throw new AppError(ErrorCode.SERVICE_UNAVAILABLE, 'The execution queue is unavailable; try again shortly');
+      throw new AppError(
+        ErrorCode.SERVICE_UNAVAILABLE,
+        'The execution queue is unavailable; try again shortly',
+      );
     }
     return toExecutionDto(execution);
   }
 
-  async listForTask(user: AuthenticatedUser, taskId: string, page: PageQueryDto): Promise<ExecutionPageDto> {
+  async listForTask(
+    user: AuthenticatedUser,
+    taskId: string,
+    page: PageQueryDto,
+  ): Promise<ExecutionPageDto> {
     await this.tasks.findReadable(user, taskId);
     const scope = `executions:${taskId}`;
     const rows = await this.executions.pageForTask(
@@ -103,7 +117,9 @@ export class ExecutionsService {
         limit: page.limit,
         has_more: hasMore,
         next_cursor:
-          hasMore && last ? this.cursors.encode({ value: last.createdAt.toISOString(), id: last.id }, scope) : null,
+          hasMore && last
+            ? this.cursors.encode({ value: last.createdAt.toISOString(), id: last.id }, scope)
+            : null,
       },
     };
   }
@@ -113,15 +129,23 @@ export class ExecutionsService {
   }
 
   /** Cancels (owner) or resolves (admin) an execution. */
-  async update(user: AuthenticatedUser, id: string, input: UpdateExecutionDto): Promise<ExecutionDto> {
+  async update(
+    user: AuthenticatedUser,
+    id: string,
+    input: UpdateExecutionDto,
+  ): Promise<ExecutionDto> {
     if (input.status === 'cancelled' && input.reason === undefined) return this.cancel(user, id);
     const execution = await this.findReadable(user, id);
     if (user.role !== 'admin') {
-      throw new AppError(ErrorCode.FORBIDDEN, 'Only an admin may resolve an execution; owners may cancel it');
+      throw new AppError(
+        ErrorCode.FORBIDDEN,
+        'Only an admin may resolve an execution; owners may cancel it',
+      );
     }
     const reason = input.reason ?? `Resolved by an admin as ${input.status}`;
     if (!(await this.executions.close(id, input.status, reason))) throw notActive(execution);
-    if (input.status === 'cancelled' || execution.status === 'running') await this.cancellation.requestCancel(id);
+    if (input.status === 'cancelled' || execution.status === 'running')
+      await this.cancellation.requestCancel(id);
     await this.queue.removeWaiting(id);
     return this.afterClose(execution);
   }
@@ -150,7 +174,8 @@ export class ExecutionsService {
 
   async findReadable(user: AuthenticatedUser, id: string): Promise<ExecutionEntity> {
     const execution = await this.executions.findById(id);
-    if (!execution || (execution.userId !== user.id && user.role !== 'admin')) throw executionNotFound();
+    if (!execution || (execution.userId !== user.id && user.role !== 'admin'))
+      throw executionNotFound();
     return execution;
   }
 

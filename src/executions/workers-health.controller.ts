@@ -9,7 +9,17 @@ import { ExecutionQueueProducer } from './queue/execution-queue.producer';
 import { WorkerBeat, workerKeyPrefix } from './queue/worker-heartbeat.service';
 
 class WorkersHealthDto {
-  @ApiProperty({ example: [{ id: 'host-123', hostname: 'host', concurrency: 4, active: 1, last_heartbeat: '2026-01-01T00:00:00.000Z' }] })
+  @ApiProperty({
+    example: [
+      {
+        id: 'host-123',
+        hostname: 'host',
+        concurrency: 4,
+        active: 1,
+        last_heartbeat: '2026-01-01T00:00:00.000Z',
+      },
+    ],
+  })
   workers!: WorkerBeat[];
 
   @ApiProperty({ example: { waiting: 0, active: 1, delayed: 0, failed: 0, completed: 10 } })
@@ -47,7 +57,13 @@ export class WorkersHealthController {
     const keys: string[] = [];
     let cursor = '0';
     do {
-      const [next, found] = await this.redis.scan(cursor, 'MATCH', `${workerKeyPrefix(this.config)}*`, 'COUNT', 100);
+      const [next, found] = await this.redis.scan(
+        cursor,
+        'MATCH',
+        `${workerKeyPrefix(this.config)}*`,
+        'COUNT',
+        100,
+      );
       cursor = next;
       keys.push(...found);
     } while (cursor !== '0');

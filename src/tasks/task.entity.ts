@@ -1,9 +1,22 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn, UpdateDateColumn } from 'typeorm';
+import {
+  Column,
+  CreateDateColumn,
+  Entity,
+  PrimaryGeneratedColumn,
+  UpdateDateColumn,
+} from 'typeorm';
 
 export const SCRIPT_TYPES = ['python', 'javascript', 'typescript', 'bash'] as const;
 export type ScriptType = (typeof SCRIPT_TYPES)[number];
 
-export const TASK_STATUSES = ['pending', 'running', 'completed', 'failed', 'timeout', 'cancelled'] as const;
+export const TASK_STATUSES = [
+  'pending',
+  'running',
+  'completed',
+  'failed',
+  'timeout',
+  'cancelled',
+] as const;
 export type TaskStatus = (typeof TASK_STATUSES)[number];
 
 @Entity('tasks')

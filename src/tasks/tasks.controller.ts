@@ -32,7 +32,10 @@ export class TasksController {
   @Get()
   @ApiOperation({ summary: 'Your tasks, newest first by default, keyset-paginated' })
   @ApiOkResponse({ type: TaskPageDto })
-  list(@CurrentUser() user: AuthenticatedUser, @Query() query: ListTasksQueryDto): Promise<TaskPageDto> {
+  list(
+    @CurrentUser() user: AuthenticatedUser,
+    @Query() query: ListTasksQueryDto,
+  ): Promise<TaskPageDto> {
     return this.tasks.list(user, query);
   }
 
@@ -43,7 +46,10 @@ export class TasksController {
   }
 
   @Put(':id')
-  @ApiOperation({ summary: 'Full or partial update; the script cannot change while an execution is queued or running' })
+  @ApiOperation({
+    summary:
+      'Full or partial update; the script cannot change while an execution is queued or running',
+  })
   @ApiOkResponse({ type: TaskDto })
   update(
     @CurrentUser() user: AuthenticatedUser,
@@ -55,7 +61,9 @@ export class TasksController {
 
   @Delete(':id')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Delete a task; `force=true` cancels its queued and running executions first' })
+  @ApiOperation({
+    summary: 'Delete a task; `force=true` cancels its queued and running executions first',
+  })
   @ApiQuery({ name: 'force', required: false, type: Boolean })
   @ApiNoContentResponse()
   async delete(

@@ -64,13 +64,19 @@ export class TasksRepository {
     const { filters } = request;
     if (filters.userId) query.andWhere('task.user_id = :userId', { userId: filters.userId });
     if (filters.status) query.andWhere('task.status = :status', { status: filters.status });
-    if (filters.scriptType) query.andWhere('task.script_type = :scriptType', { scriptType: filters.scriptType });
+    if (filters.scriptType)
+      query.andWhere('task.script_type = :scriptType', { scriptType: filters.scriptType });
     if (filters.nameContains) {
-      query.andWhere("task.name ILIKE :pattern ESCAPE '\\'", { pattern: `%${escapeLike(filters.nameContains)}%` });
+      query.andWhere("task.name ILIKE :pattern ESCAPE '\\'", {
+        pattern: `%${escapeLike(filters.nameContains)}%`,
+      });
     }
     if (request.after) {
       const comparison = request.order === 'asc' ? '>' : '<';
-      const value = request.sort === 'created_at' || request.sort === 'updated_at' ? new Date(request.after.value) : request.after.value;
+      const value =
+        request.sort === 'created_at' || request.sort === 'updated_at'
+          ? new Date(request.after.value)
+          : request.after.value;
       query.andWhere(
         new Brackets((where) =>
           where.where(`(${column}, task.id) ${comparison} (:afterValue, :afterId)`, {

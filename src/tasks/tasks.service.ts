@@ -24,7 +24,9 @@ export class TasksService {
     private readonly moduleRef: ModuleRef,
     @InjectConfig() config: RuncellConfig,
   ) {
-    this.cursors = new CursorCodec(createHash('sha256').update(`cursor:${config.auth.jwtSecret}`).digest('hex'));
+    this.cursors = new CursorCodec(
+      createHash('sha256').update(`cursor:${config.auth.jwtSecret}`).digest('hex'),
+    );
   }
 
   async create(user: AuthenticatedUser, input: CreateTaskDto): Promise<TaskDto> {
@@ -46,7 +48,12 @@ export class TasksService {
   async list(user: AuthenticatedUser, query: ListTasksQueryDto): Promise<TaskPageDto> {
     const scope = `tasks:${user.id}:${query.sort}:${query.order}:${query.status ?? ''}:${query.script_type ?? ''}:${query.q ?? ''}`;
     const rows = await this.tasks.page({
-      filters: { userId: user.id, status: query.status, scriptType: query.script_type, nameContains: query.q },
+      filters: {
+        userId: user.id,
+        status: query.status,
+        scriptType: query.script_type,
+        nameContains: query.q,
+      },
       sort: query.sort,
       order: query.order,
       after: query.cursor ? this.cursors.decode(query.cursor, scope) : undefined,
@@ -60,7 +67,10 @@ export class TasksService {
       pagination: {
         limit: query.limit,
         has_more: hasMore,
-        next_cursor: hasMore && last ? this.cursors.encode({ value: sortValue(last, query.sort), id: last.id }, scope) : null,
+        next_cursor:
+          hasMore && last
+            ? this.cursors.encode({ value: sortValue(last, query.sort), id: last.id }, scope)
+            : null,
       },
     };
   }
@@ -71,8 +81,14 @@ export class TasksService {
 
   async update(user: AuthenticatedUser, id: string, input: UpdateTaskDto): Promise<TaskDto> {
     const task = await this.findOwned(user, id);
-    if (SCRIPT_FIELDS.some((field) => input[field] !== undefined) && (await this.activity().hasActiveExecutions(id))) {
-      throw new AppError(ErrorCode.TASK_BUSY, 'The task has a queued or running execution; its script cannot change now');
+    if (
+      SCRIPT_FIELDS.some((field) => input[field] !== undefined) &&
+      (await this.activity().hasActiveExecutions(id))
+    ) {
+      throw new AppError(
+        ErrorCode.TASK_BUSY,
+        'The task has a queued or running execution; its script cannot change now',
+      );
     }
     if (input.name !== undefined) task.name = input.name;
     if (input.description !== undefined) task.description = input.description;
@@ -111,17 +127,26 @@ export class TasksService {
   /** The task if the user owns it; an admin reading someone else's task may not change it. */
   async findOwned(user: AuthenticatedUser, id: string): Promise<TaskEntity> {
     const task = await this.findReadable(user, id);
-    if (task.userId !== user.id) throw new AppError(ErrorCode.FORBIDDEN, 'Only the owner may change this task');
+    if (task.userId !== user.id)
+      throw new AppError(ErrorCode.FORBIDDEN, 'Only the owner may change this task');
     return task;
   }
 
   /** Points the task at a new latest execution and mirrors its status. */
-  async recordLatestExecution(taskId: string, executionId: string, status: TaskStatus): Promise<void> {
+  async recordLatestExecution(
+    taskId: string,
+    executionId: string,
+    status: TaskStatus,
+  ): Promise<void> {
     await this.tasks.setLatestExecution(taskId, executionId, status);
   }
 
   /** Mirrors an execution's status on its task while it is still the task's latest execution. */
-  async mirrorExecutionStatus(taskId: string, executionId: string, status: TaskStatus): Promise<void> {
+  async mirrorExecutionStatus(
+    taskId: string,
+    executionId: string,
+    status: TaskStatus,
+  ): Promise<void> {
     await this.tasks.setStatusIfLatest(taskId, executionId, status);
   }
 

@@ -15,7 +15,9 @@ export class CursorCodec {
   constructor(private readonly key: string) {}
 
   encode(position: CursorPosition, scope: string): string {
-    const payload = Buffer.from(JSON.stringify([position.value, position.id])).toString('base64url');
+    const payload = Buffer.from(JSON.stringify([position.value, position.id])).toString(
+      'base64url',
+    );
     return `${payload}.${this.sign(payload, scope)}`;
   }
 
@@ -52,5 +54,8 @@ export class CursorCodec {
 }
 
 function invalidCursor(): AppError {
-  return new AppError(ErrorCode.INVALID_CURSOR, 'The cursor is invalid or belongs to another listing');
+  return new AppError(
+    ErrorCode.INVALID_CURSOR,
+    'The cursor is invalid or belongs to another listing',
+  );
 }

@@ -11,7 +11,9 @@ export class PageQueryDto {
   @Max(100)
   limit: number = 20;
 
-  @ApiPropertyOptional({ description: 'Opaque cursor from the previous page (`pagination.next_cursor`)' })
+  @ApiPropertyOptional({
+    description: 'Opaque cursor from the previous page (`pagination.next_cursor`)',
+  })
   @IsOptional()
   @IsString()
   @MaxLength(1024)

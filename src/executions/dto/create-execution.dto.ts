@@ -23,7 +23,9 @@ function IsEnvMap(): PropertyDecorator {
           Object.keys(value).length <= ENV_MAX_ENTRIES &&
           Object.entries(value).every(
             ([name, entry]) =>
-              ENV_NAME.test(name) && typeof entry === 'string' && Buffer.byteLength(entry) <= ENV_VALUE_MAX_BYTES,
+              ENV_NAME.test(name) &&
+              typeof entry === 'string' &&
+              Buffer.byteLength(entry) <= ENV_VALUE_MAX_BYTES,
           ),
       },
     });
@@ -36,7 +38,9 @@ function MaxBytes(max: number): PropertyDecorator {
       target: target.constructor,
       propertyName: propertyName as string,
       options: { message: `$property must be at most ${max} bytes` },
-      validator: { validate: (value: unknown) => typeof value === 'string' && Buffer.byteLength(value) <= max },
+      validator: {
+        validate: (value: unknown) => typeof value === 'string' && Buffer.byteLength(value) <= max,
+      },
     });
 }
 

@@ -12,7 +12,11 @@ export class ExecutionDto {
   @ApiProperty() stderr!: string;
   @ApiProperty() stdout_truncated!: boolean;
   @ApiProperty() stderr_truncated!: boolean;
-  @ApiProperty({ nullable: true, type: String, description: 'Infrastructure error, or an admin resolution reason' })
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    description: 'Infrastructure error, or an admin resolution reason',
+  })
   error!: string | null;
   @ApiProperty() attempt!: number;
   @ApiProperty({ format: 'date-time' }) queued_at!: string;

@@ -6,12 +6,16 @@ export const SETTABLE_STATUSES = ['cancelled', 'completed', 'failed', 'timeout']
 export class UpdateExecutionDto {
   @ApiProperty({
     enum: SETTABLE_STATUSES,
-    description: 'Owners may only cancel; admins may set any terminal status to resolve a stuck execution',
+    description:
+      'Owners may only cancel; admins may set any terminal status to resolve a stuck execution',
   })
   @IsIn(SETTABLE_STATUSES)
   status!: (typeof SETTABLE_STATUSES)[number];
 
-  @ApiPropertyOptional({ maxLength: 1000, description: 'Why an admin resolved the execution (stored in `error`)' })
+  @ApiPropertyOptional({
+    maxLength: 1000,
+    description: 'Why an admin resolved the execution (stored in `error`)',
+  })
   @IsOptional()
   @IsString()
   @Length(1, 1000)

@@ -21,9 +21,14 @@ export class CancellationBus implements OnModuleDestroy {
   /** Starts listening (workers only). */
   async listen(): Promise<void> {
     if (this.subscriber) return;
-    this.subscriber = this.redis.duplicate({ enableOfflineQueue: true, maxRetriesPerRequest: null });
+    this.subscriber = this.redis.duplicate({
+      enableOfflineQueue: true,
+      maxRetriesPerRequest: null,
+    });
     this.subscriber.on('error', () => undefined);
-    this.subscriber.on('message', (_channel: string, executionId: string) => this.abortLocal(executionId));
+    this.subscriber.on('message', (_channel: string, executionId: string) =>
+      this.abortLocal(executionId),
+    );
     await this.subscriber.subscribe(this.channel());
   }
 
@@ -32,7 +37,9 @@ export class CancellationBus implements OnModuleDestroy {
     try {
       await this.redis.publish(this.channel(), executionId);
     } catch (error) {
-      this.logger.warn(`Could not broadcast the cancel of ${executionId}: ${(error as Error).message}`);
+      this.logger.warn(
+        `Could not broadcast the cancel of ${executionId}: ${(error as Error).message}`,
+      );
     }
   }
 

@@ -23,7 +23,11 @@ export class ExecutionLogsService {
     private readonly executions: ExecutionsRepository,
   ) {}
 
-  async stream(execution: ExecutionEntity, raw: ServerResponse, lastEventId: string | undefined): Promise<void> {
+  async stream(
+    execution: ExecutionEntity,
+    raw: ServerResponse,
+    lastEventId: string | undefined,
+  ): Promise<void> {
     let closed = false;
     raw.on('close', () => (closed = true));
     if (TERMINAL_STATUSES.includes(execution.status) && !(await this.output.exists(execution.id))) {
@@ -48,7 +52,9 @@ export class ExecutionLogsService {
       if (poll % ROW_CHECK_EVERY === 0) {
         const finalStatus = await this.finishedWithoutEvent(execution.id, cursor);
         if (finalStatus) {
-          raw.write(formatSseEvent({ id: `${cursor ?? '0-0'}-final`, type: 'status', data: finalStatus }));
+          raw.write(
+            formatSseEvent({ id: `${cursor ?? '0-0'}-final`, type: 'status', data: finalStatus }),
+          );
           raw.end();
           return;
         }
@@ -62,7 +68,10 @@ export class ExecutionLogsService {
   }
 
   /** The status of a finished execution whose stream lacks the final event (e.g. Redis lost it). */
-  private async finishedWithoutEvent(executionId: string, cursor: string | undefined): Promise<string | null> {
+  private async finishedWithoutEvent(
+    executionId: string,
+    cursor: string | undefined,
+  ): Promise<string | null> {
     const row = await this.executions.findById(executionId);
     if (!row || !TERMINAL_STATUSES.includes(row.status)) return null;
     // The worker appends the status event right after updating the row: allow it one more poll.

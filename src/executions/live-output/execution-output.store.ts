@@ -27,17 +27,30 @@ export class ExecutionOutputStore {
 
   async append(executionId: string, type: OutputEventType, data: string): Promise<void> {
     const key = this.key(executionId);
-    await this.redis.multi().xadd(key, '*', 'type', type, 'data', data).expire(key, RETENTION_SECONDS).exec();
+    await this.redis
+      .multi()
+      .xadd(key, '*', 'type', type, 'data', data)
+      .expire(key, RETENTION_SECONDS)
+      .exec();
   }
 
   /** Events strictly after `afterId` (or from the start), oldest first. */
-  async readAfter(executionId: string, afterId: string | undefined, count = 500): Promise<OutputEvent[]> {
+  async readAfter(
+    executionId: string,
+    afterId: string | undefined,
+    count = 500,
+  ): Promise<OutputEvent[]> {
     const start = afterId ? `(${afterId}` : '-';
     const entries = await this.redis.xrange(this.key(executionId), start, '+', 'COUNT', count);
     return entries.map(([id, fields]) => {
       const values = new Map<string, string>();
-      for (let index = 0; index + 1 < fields.length; index += 2) values.set(fields[index], fields[index + 1]);
-      return { id, type: (values.get('type') ?? 'stdout') as OutputEventType, data: values.get('data') ?? '' };
+      for (let index = 0; index + 1 < fields.length; index += 2)
+        values.set(fields[index], fields[index + 1]);
+      return {
+        id,
+        type: (values.get('type') ?? 'stdout') as OutputEventType,
+        data: values.get('data') ?? '',
+      };
     });
   }
 

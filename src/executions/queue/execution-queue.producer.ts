@@ -41,7 +41,13 @@ export class ExecutionQueueProducer {
     const job = await this.queue.getJob(executionId);
     if (!job) return false;
     const state = await job.getState();
-    if (state !== 'waiting' && state !== 'delayed' && state !== 'prioritized' && state !== 'waiting-children') return false;
+    if (
+      state !== 'waiting' &&
+      state !== 'delayed' &&
+      state !== 'prioritized' &&
+      state !== 'waiting-children'
+    )
+      return false;
     try {
       await job.remove();
       return true;
@@ -51,7 +57,14 @@ export class ExecutionQueueProducer {
   }
 
   async counts(): Promise<QueueCounts> {
-    const counts = await this.queue.getJobCounts('waiting', 'prioritized', 'active', 'delayed', 'failed', 'completed');
+    const counts = await this.queue.getJobCounts(
+      'waiting',
+      'prioritized',
+      'active',
+      'delayed',
+      'failed',
+      'completed',
+    );
     return {
       waiting: (counts.waiting ?? 0) + (counts.prioritized ?? 0),
       active: counts.active ?? 0,

@@ -8,6 +8,7 @@ import { ExecutionOutcome, ExecutionsRepository } from '../executions.repository
 import { CancellationBus } from '../live-output/cancellation-bus';
 import { ExecutionOutputStore } from '../live-output/execution-output.store';
 import { SANDBOX_RUNNER } from '../sandbox-runner.token';
+import { InvalidSandboxRequestError } from '../sandbox/sandbox.errors';
 import type { SandboxResult, SandboxRunnerContract } from '../sandbox/sandbox.types';
 
 export type RunVerdict =
@@ -36,7 +37,8 @@ export class ExecutionRunService {
 
   async run(executionId: string, attempt: number, lastAttempt: boolean): Promise<RunVerdict> {
     const execution = await this.executions.findById(executionId);
-    if (!execution || (execution.status !== 'pending' && execution.status !== 'running')) return { kind: 'done' };
+    if (!execution || (execution.status !== 'pending' && execution.status !== 'running'))
+      return { kind: 'done' };
     const claim = await this.executions.claim(
       executionId,
       execution.userId,
@@ -62,11 +64,18 @@ export class ExecutionRunService {
         memoryMb: execution.memoryMb,
         cpus: execution.cpus,
         signal,
-        onOutput: (stream, chunk) => void this.publish(execution.id, stream, chunk.toString('utf8')),
+        onOutput: (stream, chunk) =>
+          void this.publish(execution.id, stream, chunk.toString('utf8')),
       });
       await this.record(execution, attempt, result);
       return { kind: 'done' };
     } catch (error) {
+      if (error instanceof InvalidSandboxRequestError) {
+        // Retrying cannot help a request the sandbox refuses.
+        return this.recordInfrastructureFailure(execution, attempt, true, error).then(() => ({
+          kind: 'done',
+        }));
+      }
       return this.recordInfrastructureFailure(execution, attempt, lastAttempt, error as Error);
     } finally {
       release();
@@ -74,7 +83,11 @@ export class ExecutionRunService {
     }
   }
 
-  private async record(execution: ExecutionEntity, attempt: number, result: SandboxResult): Promise<void> {
+  private async record(
+    execution: ExecutionEntity,
+    attempt: number,
+    result: SandboxResult,
+  ): Promise<void> {
     const outcome: ExecutionOutcome = {
       status: result.status,
       exitCode: result.exitCode,
@@ -122,7 +135,11 @@ export class ExecutionRunService {
     return { kind: 'infrastructure', error };
   }
 
-  private async publish(executionId: string, type: 'stdout' | 'stderr' | 'status', data: string): Promise<void> {
+  private async publish(
+    executionId: string,
+    type: 'stdout' | 'stderr' | 'status',
+    data: string,
+  ): Promise<void> {
     try {
       await this.output.append(executionId, type, data);
     } catch {

@@ -14,7 +14,10 @@ const CAPPED_RETRY_MS = 500;
  * so its options come from `RuncellConfig` rather than from the decorator.
  */
 @Processor(EXECUTIONS_QUEUE, { autorun: false })
-export class ExecutionProcessor extends WorkerHost implements OnApplicationBootstrap, OnApplicationShutdown {
+export class ExecutionProcessor
+  extends WorkerHost
+  implements OnApplicationBootstrap, OnApplicationShutdown
+{
   private readonly logger = new Logger('ExecutionWorker');
 
   constructor(
@@ -35,8 +38,12 @@ export class ExecutionProcessor extends WorkerHost implements OnApplicationBoots
     this.worker.concurrency = executions.workerConcurrency;
     this.worker.on('error', (error) => this.logger.warn(`Queue worker error: ${error.message}`));
     await this.cancellation.listen();
-    void this.worker.run().catch((error: Error) => this.logger.error(`Queue worker stopped: ${error.message}`));
-    this.logger.log(`Worker ${this.runs.workerId} running ${executions.workerConcurrency} executions at once`);
+    void this.worker
+      .run()
+      .catch((error: Error) => this.logger.error(`Queue worker stopped: ${error.message}`));
+    this.logger.log(
+      `Worker ${this.runs.workerId} running ${executions.workerConcurrency} executions at once`,
+    );
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -52,7 +59,10 @@ export class ExecutionProcessor extends WorkerHost implements OnApplicationBoots
       case 'done':
         return;
       case 'capped':
-        await job.moveToDelayed(Date.now() + CAPPED_RETRY_MS + Math.floor(Math.random() * CAPPED_RETRY_MS), token);
+        await job.moveToDelayed(
+          Date.now() + CAPPED_RETRY_MS + Math.floor(Math.random() * CAPPED_RETRY_MS),
+          token,
+        );
         throw new DelayedError();
       case 'infrastructure':
         throw verdict.error;

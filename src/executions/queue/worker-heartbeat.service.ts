@@ -52,7 +52,9 @@ export class WorkerHeartbeatService implements OnApplicationBootstrap, OnApplica
       active: this.cancellation.activeCount,
       last_heartbeat: new Date().toISOString(),
     };
-    await this.redis.set(this.key(), JSON.stringify(beat), 'EX', EXPIRE_SECONDS).catch(() => undefined);
+    await this.redis
+      .set(this.key(), JSON.stringify(beat), 'EX', EXPIRE_SECONDS)
+      .catch(() => undefined);
   }
 
   private key(): string {

@@ -28,7 +28,9 @@ function ByteLength(min: number, max: number, options?: ValidationOptions): Prop
       options: { message: `$property must be between ${min} and ${max} bytes`, ...options },
       validator: {
         validate: (value: unknown) =>
-          typeof value === 'string' && Buffer.byteLength(value) >= min && Buffer.byteLength(value) <= max,
+          typeof value === 'string' &&
+          Buffer.byteLength(value) >= min &&
+          Buffer.byteLength(value) <= max,
       },
     });
 }

@@ -14,7 +14,8 @@ export class TaskDto {
   @ApiProperty() memory_mb!: number;
   @ApiProperty() cpus!: number;
   @ApiProperty({ type: 'object', additionalProperties: true }) metadata!: Record<string, unknown>;
-  @ApiProperty({ enum: TASK_STATUSES, description: 'Mirrors the latest execution' }) status!: string;
+  @ApiProperty({ enum: TASK_STATUSES, description: 'Mirrors the latest execution' })
+  status!: string;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
   @ApiProperty({ format: 'date-time' }) updated_at!: string;
   @ApiProperty({ format: 'uuid', nullable: true, type: String }) last_execution_id!: string | null;
