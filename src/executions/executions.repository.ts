@@ -87,10 +87,10 @@ export class ExecutionsRepository {
     return this.dataSource.transaction(async (manager) => {
       // Serialises claims per user so the running cap holds across workers.
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`executions:${userId}`]);
-      const [{ running }] = (await manager.query(
+      const [{ running }] = await manager.query<{ running: number }[]>(
         `SELECT count(*)::int AS running FROM executions WHERE user_id = $1 AND status = 'running' AND id <> $2`,
         [userId, id],
-      )) as { running: number }[];
+      );
       if (running >= cap) return 'capped';
       const result = await manager
         .createQueryBuilder()
@@ -154,11 +154,11 @@ export class ExecutionsRepository {
   }
 
   async averageRunMsSince(since: Date): Promise<number | null> {
-    const [row] = (await this.dataSource.query(
+    const [row] = await this.dataSource.query<{ avg: number | null }[]>(
       `SELECT avg(extract(epoch FROM completed_at - started_at) * 1000)::float AS avg
          FROM executions WHERE completed_at >= $1 AND started_at IS NOT NULL`,
       [since],
-    )) as { avg: number | null }[];
+    );
     return row?.avg === null || row?.avg === undefined ? null : Math.round(row.avg);
   }
 }

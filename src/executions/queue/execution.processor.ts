@@ -32,9 +32,12 @@ export class ExecutionProcessor
     const { executions } = this.config;
     Object.assign(this.worker.opts, {
       lockDuration: executions.queueLockMs,
+      lockRenewTime: executions.queueLockMs / 2,
       stalledInterval: executions.queueLockMs,
       maxStalledCount: executions.maxAttempts,
     });
+    // The lock manager copies the lock settings when built; rebuild it with the configured ones.
+    (this.worker as unknown as { createLockManager(): void }).createLockManager();
     this.worker.concurrency = executions.workerConcurrency;
     this.worker.on('error', (error) => this.logger.warn(`Queue worker error: ${error.message}`));
     await this.cancellation.listen();
