@@ -91,7 +91,7 @@ describe('Sandbox runner against hostile code (real Docker)', () => {
     const result = await run({
       language: 'bash',
       script: [
-        'for target in /x /etc/passwd /etc/hosts /etc/resolv.conf /usr/local/bin/x /home/sandbox/x /var/tmp/x /proc/sys/kernel/hostname; do',
+        'for target in /x /etc/passwd /etc/hosts /etc/resolv.conf /usr/local/bin/x /home/sandbox/x /var/tmp/x /proc/sys/kernel/hostname /proc/sysrq-trigger; do',
         '  if (echo pwned > "$target") 2>/dev/null; then echo "WROTE $target"; else echo "denied $target"; fi',
         'done',
         'echo ok > /tmp/t && echo ok > /sandbox/s && echo "tmp and sandbox writable"',
@@ -103,7 +103,7 @@ describe('Sandbox runner against hostile code (real Docker)', () => {
     });
     expect(result.status).toBe('completed');
     expect(result.stdout).not.toMatch(/WROTE|EXECUTED/);
-    expect(result.stdout.match(/^denied /gm)).toHaveLength(8);
+    expect(result.stdout.match(/^denied /gm)).toHaveLength(9);
     expect(result.stdout).toContain('tmp and sandbox writable');
     expect(result.stdout).toContain('noexec /tmp\nnoexec /sandbox\n');
   });
@@ -138,17 +138,21 @@ describe('Sandbox runner against hostile code (real Docker)', () => {
     expect(Number(workMiB)).toBeLessThanOrEqual(16);
   });
 
-  it('cannot read /etc/shadow, and /proc/1/environ is its own, without host variables', async () => {
+  it('cannot read /etc/shadow or /proc/kcore nor reach Docker, and /proc/1/environ is its own, without host variables', async () => {
     const result = await run({
       language: 'bash',
       env: { VISIBLE: 'yes' },
       script: [
         'cat /etc/shadow >/dev/null 2>&1 && echo "READ shadow" || echo "shadow denied"',
+        'head -c 1 /proc/kcore >/dev/null 2>&1 && echo "READ kcore" || echo "kcore denied"',
+        'test -e /var/run/docker.sock && echo "DOCKER SOCKET" || echo "no docker socket"',
         'tr "\\0" "\\n" < /proc/1/environ',
       ].join('\n'),
     });
     expect(result.status).toBe('completed');
     expect(result.stdout).toContain('shadow denied');
+    expect(result.stdout).toContain('kcore denied');
+    expect(result.stdout).toContain('no docker socket');
     expect(result.stdout).toContain('VISIBLE=yes');
     expect(result.stdout).toContain('HOSTNAME=sandbox');
     for (const hostVariable of [
@@ -211,12 +215,15 @@ describe('Sandbox runner against hostile code (real Docker)', () => {
     });
   });
 
-  it('is denied mount, ptrace, unshare, keyctl, bpf, new namespaces and raw sockets', async () => {
+  it('is denied mount, ptrace, unshare, keyctl, bpf, io_uring, new namespaces and raw sockets', async () => {
     const result = await run({
       language: 'python',
       script: [
-        'import ctypes, errno, socket',
+        'import ctypes, errno, platform, socket',
         'libc = ctypes.CDLL(None, use_errno=True)',
+        '# Syscall numbers: x86_64 first, aarch64 second (io_uring_setup is 425 on both).',
+        'arm = platform.machine() == "aarch64"',
+        'number = lambda x86, arm64: arm64 if arm else x86',
         'def report(name, value):',
         '    print(name, "ALLOWED" if value >= 0 else errno.errorcode[ctypes.get_errno()])',
         'report("mount", libc.mount(b"none", b"/tmp", b"tmpfs", 0, None))',
@@ -225,12 +232,13 @@ describe('Sandbox runner against hostile code (real Docker)', () => {
         'report("unshare", libc.unshare(0x10000000))',
         'report("setns", libc.setns(0, 0))',
         'report("chroot", libc.chroot(b"/tmp"))',
-        'report("keyctl", libc.syscall(250, 0, 0, 0, 0))',
-        'report("add_key", libc.syscall(248, b"user", b"k", b"v", 1, 0))',
-        'report("bpf", libc.syscall(321, 0, 0, 0))',
-        'report("perf_event_open", libc.syscall(298, 0, 0, -1, -1, 0))',
-        'report("userfaultfd", libc.syscall(323, 0))',
-        'report("clone_newuser", libc.syscall(56, 0x10000000 | 17, 0, 0, 0, 0))',
+        'report("keyctl", libc.syscall(number(250, 219), 0, 0, 0, 0))',
+        'report("add_key", libc.syscall(number(248, 217), b"user", b"k", b"v", 1, 0))',
+        'report("bpf", libc.syscall(number(321, 280), 0, 0, 0))',
+        'report("perf_event_open", libc.syscall(number(298, 241), 0, 0, -1, -1, 0))',
+        'report("userfaultfd", libc.syscall(number(323, 282), 0))',
+        'report("io_uring_setup", libc.syscall(425, 1, 0))',
+        'report("clone_newuser", libc.syscall(number(56, 220), 0x10000000 | 17, 0, 0, 0, 0))',
         'for name, family, kind, protocol in [("raw", socket.AF_INET, socket.SOCK_RAW, socket.IPPROTO_ICMP), ("packet", 17, socket.SOCK_RAW, 0), ("netlink", 16, socket.SOCK_RAW, 0)]:',
         '    try:',
         '        socket.socket(family, kind, protocol).close()',
@@ -244,7 +252,7 @@ describe('Sandbox runner against hostile code (real Docker)', () => {
     });
     expect(result).toMatchObject({ status: 'completed', stderr: '' });
     expect(result.stdout).not.toContain('ALLOWED');
-    expect(result.stdout.match(/ EPERM$/gm)).toHaveLength(15);
+    expect(result.stdout.match(/ EPERM$/gm)).toHaveLength(16);
     expect(result.stdout).toContain('tcp and unix sockets can be created');
   });
 
