@@ -173,6 +173,11 @@ describe('DockerContainerEngine (real Docker Engine)', () => {
     }
   });
 
+  it("reports the default bridge network's gateway", async () => {
+    const bridge = await sut.inspectNetwork('bridge');
+    expect(bridge?.gateway).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+  });
+
   it('reports an unreachable daemon as unavailable', async () => {
     const offline = new DockerContainerEngine({ host: 'unix:///tmp/runcell-no-docker.sock' });
     const failure = await offline.ping().catch((error: unknown) => error);

@@ -16,6 +16,7 @@ import {
 } from '../container-engine';
 import { dockerMessage, isStatus, toEngineError } from './docker-errors';
 import { toContainerInfo, toContainerSummary, toCreateOptions } from './docker-spec.mapper';
+import { ipv4Gateway } from './docker-network.mapper';
 import { isEmptyStatsSample, toContainerStats } from './docker-stats.mapper';
 import { CappedBuffer, LineSplitter, StreamDemuxer } from './stream-demuxer';
 
@@ -389,7 +390,7 @@ export class DockerContainerEngine implements ContainerEngine {
         Driver: string;
         Internal: boolean;
         Labels: Record<string, string> | null;
-        IPAM?: { Config?: { Gateway?: string }[] };
+        IPAM?: { Config?: { Gateway?: string; Subnet?: string }[] };
       };
       return {
         id: info.Id,
@@ -397,7 +398,7 @@ export class DockerContainerEngine implements ContainerEngine {
         driver: info.Driver,
         internal: info.Internal,
         labels: info.Labels ?? {},
-        gateway: info.IPAM?.Config?.find((entry) => entry.Gateway)?.Gateway ?? null,
+        gateway: ipv4Gateway(info.IPAM?.Config ?? []),
       };
     } catch (error) {
       if (isStatus(error, 404)) return undefined;
