@@ -132,15 +132,13 @@ describe('sandbox images', () => {
     expect(withArg.stdout).toBe('from arg A1\n');
   });
 
-  it('strips TypeScript types fast and falls back to an ES module for top-level await', async () => {
-    const started = Date.now();
+  it('strips TypeScript types and falls back to an ES module for top-level await', async () => {
     const result = await scratch.run(
       [...HARDENED, IMAGES.sandbox.typescript],
       framed('const n: number = await Promise.resolve(42);\nconsole.log(`answer ${n}`);'),
     );
     expect(result.stdout).toBe('answer 42\n');
     expect(result.code).toBe(0);
-    expect(Date.now() - started).toBeLessThan(5000);
 
     const broken = await scratch.run(
       [...HARDENED, IMAGES.sandbox.typescript],
