@@ -1,4 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import type { DestinationStream } from 'pino';
+import { AuthModule } from './auth';
 import { LifecycleModule } from './common/lifecycle/shutdown-state';
 import { LoggingModule } from './common/logging/logging.module';
 import { ConfigModule, RuncellConfig } from './config';
@@ -8,20 +10,26 @@ import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RedisModule } from './redis/redis.module';
 
+export interface AppOptions {
+  /** Where logs go instead of stdout (tests). */
+  logDestination?: DestinationStream;
+}
+
 @Module({})
 export class AppModule {
-  static forRoot(config: RuncellConfig): DynamicModule {
+  static forRoot(config: RuncellConfig, options: AppOptions = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggingModule,
+        LoggingModule.forRoot(options.logDestination),
         LifecycleModule,
         MetricsModule,
         DatabaseModule,
         RedisModule,
         ContainerEngineModule,
         HealthModule,
+        AuthModule,
       ],
     };
   }

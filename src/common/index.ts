@@ -1,3 +1,4 @@
+export * from './decorators/executor-auth.decorator';
 export * from './decorators/public.decorator';
 export * from './errors';
 export * from './http/all-exceptions.filter';

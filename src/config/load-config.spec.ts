@@ -98,6 +98,22 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads rate limits as <limit>/<window seconds> and rejects anything else', () => {
+    const sut = loadConfig({ RATE_LIMIT_LOGIN: '3/60' });
+    expect(sut.auth.rateLimits.login).toEqual({ limit: 3, windowSeconds: 60 });
+    expect(sut.auth.rateLimits.register).toEqual({ limit: 5, windowSeconds: 3600 });
+    expect(configProblems({ RATE_LIMIT_USER: '10 per hour' })).toEqual([
+      'RATE_LIMIT_USER must be <limit>/<window seconds> such as 10/900 (got "10 per hour")',
+    ]);
+  });
+
+  it('wants ADMIN_EMAIL and ADMIN_PASSWORD together', () => {
+    const problem = 'ADMIN_EMAIL and ADMIN_PASSWORD must be set together';
+    expect(configProblems({ ADMIN_PASSWORD: 'a password' })).toEqual([problem]);
+    expect(configProblems({ ADMIN_EMAIL: 'admin@example.com' })).toEqual([problem]);
+    expect(configProblems({ ADMIN_EMAIL: 'admin@example.com', ADMIN_PASSWORD: 'pw' })).toEqual([]);
+  });
+
   it('rejects a port out of range', () => {
     expect(configProblems({ URT_PORT: '70000' })).toEqual([
       'URT_PORT must be at most 65535 (got 70000)',

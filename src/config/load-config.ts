@@ -4,7 +4,7 @@ import { availableParallelism, hostname } from 'node:os';
 import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { EnvReader, executorVar } from './env-reader';
-import { RuncellConfig } from './runcell-config';
+import { RateLimitRule, RuncellConfig } from './runcell-config';
 
 export class InvalidConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -47,6 +47,13 @@ export function loadConfig(
     read.problem(`JWT_SECRET must be at least ${MIN_JWT_SECRET_BYTES} bytes long`);
   } else if (jwtSecret === undefined && production) {
     read.problem(`JWT_SECRET is required in production (at least ${MIN_JWT_SECRET_BYTES} bytes)`);
+  }
+
+  if (
+    (read.optionalString('ADMIN_EMAIL') === undefined) !==
+    (read.optionalString('ADMIN_PASSWORD') === undefined)
+  ) {
+    read.problem('ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
   }
 
   const config: RuncellConfig = {
@@ -118,6 +125,20 @@ export function loadConfig(
       accessTokenTtlSeconds: read.int('JWT_ACCESS_TTL_SECONDS', 900, { min: 30 }),
       refreshTokenTtlSeconds: read.int('JWT_REFRESH_TTL_SECONDS', 7 * 24 * 3600, { min: 60 }),
       rateLimitsEnabled: read.bool('RATE_LIMITS_ENABLED', true),
+      rateLimits: {
+        register: readRateLimit(read, 'RATE_LIMIT_REGISTER', { limit: 5, windowSeconds: 3600 }),
+        login: readRateLimit(read, 'RATE_LIMIT_LOGIN', { limit: 10, windowSeconds: 900 }),
+        refresh: readRateLimit(read, 'RATE_LIMIT_REFRESH', { limit: 60, windowSeconds: 3600 }),
+        user: readRateLimit(read, 'RATE_LIMIT_USER', { limit: 6000, windowSeconds: 3600 }),
+        taskCreate: readRateLimit(read, 'RATE_LIMIT_TASK_CREATE', {
+          limit: 120,
+          windowSeconds: 3600,
+        }),
+        executionCreate: readRateLimit(read, 'RATE_LIMIT_EXECUTION_CREATE', {
+          limit: 300,
+          windowSeconds: 3600,
+        }),
+      },
       bootstrapAdminEmail: read.optionalString('ADMIN_EMAIL'),
       bootstrapAdminPassword: read.optionalString('ADMIN_PASSWORD'),
     },
@@ -154,4 +175,16 @@ export function loadProcessConfig(
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const { version } = require('../../package.json') as { version: string };
   return loadConfig({ ...readDotEnv(), ...process.env, ...overrides }, version);
+}
+
+/** A rate limit written `<limit>/<window seconds>`, e.g. `10/900` for 10 per 15 minutes. */
+function readRateLimit(read: EnvReader, name: string, fallback: RateLimitRule): RateLimitRule {
+  const found = read.raw(name);
+  if (!found || found.value.trim() === '') return fallback;
+  const match = /^(\d+)\s*\/\s*(\d+)$/.exec(found.value.trim());
+  if (!match || Number(match[1]) < 1 || Number(match[2]) < 1) {
+    read.problem(`${name} must be <limit>/<window seconds> such as 10/900 (got "${found.value}")`);
+    return fallback;
+  }
+  return { limit: Number(match[1]), windowSeconds: Number(match[2]) };
 }

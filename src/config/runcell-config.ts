@@ -63,6 +63,16 @@ export interface DockerConfig {
   instanceId: string;
 }
 
+/** A fixed-window rate limit: at most `limit` requests per `windowSeconds`. */
+export interface RateLimitRule {
+  limit: number;
+  windowSeconds: number;
+}
+
+/** Names of the shared rate limits; `user` covers every authenticated route without its own. */
+export type RateLimitName =
+  'register' | 'login' | 'refresh' | 'user' | 'taskCreate' | 'executionCreate';
+
 export interface AuthConfig {
   jwtSecret: string;
   jwtIssuer: string;
@@ -70,6 +80,7 @@ export interface AuthConfig {
   accessTokenTtlSeconds: number;
   refreshTokenTtlSeconds: number;
   rateLimitsEnabled: boolean;
+  rateLimits: Record<RateLimitName, RateLimitRule>;
   bootstrapAdminEmail?: string;
   bootstrapAdminPassword?: string;
 }

@@ -1,0 +1,10 @@
+export * from './auth.module';
+export type { AuthenticatedUser } from './authenticated-user';
+export * from './decorators/current-user.decorator';
+export * from './decorators/roles.decorator';
+export * from './guards/route-access';
+export * from './rate-limit/rate-limit.decorator';
+export type { UserAccount } from './users/user-account';
+export type { UserRole } from './users/user.entity';
+export { UsersService } from './users/users.service';
+export { RefreshTokenService } from './tokens/refresh-token.service';

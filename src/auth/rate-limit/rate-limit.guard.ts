@@ -1,0 +1,42 @@
+import { ExecutionContext, Injectable } from '@nestjs/common';
+import { Reflector } from '@nestjs/core';
+import {
+  InjectThrottlerOptions,
+  InjectThrottlerStorage,
+  ThrottlerGuard,
+  ThrottlerLimitDetail,
+  type ThrottlerModuleOptions,
+  type ThrottlerStorage,
+} from '@nestjs/throttler';
+import { AppError, ErrorCode } from '../../common';
+import { InjectConfig, RuncellConfig } from '../../config';
+
+/** The throttler guard, answering 429 `RATE_LIMITED` with `Retry-After` in the catalogue body. */
+@Injectable()
+export class RateLimitGuard extends ThrottlerGuard {
+  constructor(
+    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
+    @InjectThrottlerStorage() storage: ThrottlerStorage,
+    reflector: Reflector,
+    @InjectConfig() private readonly config: RuncellConfig,
+  ) {
+    super(options, storage, reflector);
+  }
+
+  protected override shouldSkip(_context: ExecutionContext): Promise<boolean> {
+    return Promise.resolve(!this.config.auth.rateLimitsEnabled);
+  }
+
+  protected override throwThrottlingException(
+    _context: ExecutionContext,
+    detail: ThrottlerLimitDetail,
+  ): Promise<void> {
+    const retryAfter = Math.max(1, detail.timeToBlockExpire);
+    throw new AppError(
+      ErrorCode.RATE_LIMITED,
+      `Too many requests; retry in ${retryAfter} seconds.`,
+      undefined,
+      { 'retry-after': String(retryAfter) },
+    );
+  }
+}
