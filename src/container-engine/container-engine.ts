@@ -42,6 +42,8 @@ export interface ContainerSpec {
   /** Keep stdin open so `attach` can write to the main process. */
   openStdin?: boolean;
   stopSignal?: string;
+  /** Docker log driver; `none` keeps no copy of the output on the host (attach still works). */
+  logDriver?: string;
 }
 
 export type ContainerState =
@@ -115,6 +117,13 @@ export interface ContainerStats {
   pids: number | null;
 }
 
+/** A live feed of stats samples; the engine keeps sending until `stop()`. */
+export interface StatsStream {
+  stop(): void;
+  /** Resolves when the feed has closed (after `stop()` or when the engine ends it). */
+  ended: Promise<void>;
+}
+
 export interface NetworkInfo {
   id: string;
   name: string;
@@ -168,6 +177,11 @@ export interface ContainerEngine {
   /** Streams a tar archive of `path` inside the container. */
   getArchive(id: string, path: string): Promise<Readable>;
   stats(id: string): Promise<ContainerStats>;
+  /**
+   * Calls `onSample` for every sample the engine takes while the container runs (Docker: about
+   * one a second, the first right away); samples of a stopped container are skipped.
+   */
+  streamStats(id: string, onSample: (stats: ContainerStats) => void): Promise<StatsStream>;
   ensureNetwork(name: string, labels?: Record<string, string>): Promise<NetworkInfo>;
   inspectNetwork(name: string): Promise<NetworkInfo | undefined>;
   removeNetwork(name: string): Promise<boolean>;

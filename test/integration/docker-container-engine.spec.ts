@@ -128,6 +128,39 @@ describe('DockerContainerEngine (real Docker Engine)', () => {
     expect(logs.stdout.toString()).toBe('got ping\n');
   });
 
+  it('streams stats samples while a container runs, until stopped', async () => {
+    const id = await run(['bash', '-c', 'x=$(head -c 8000000 /dev/zero | tr "\\0" a); sleep 3'], {
+      memoryBytes: 64 * 1024 * 1024,
+    });
+    const samples: Awaited<ReturnType<ContainerEngine['stats']>>[] = [];
+    const stream = await sut.streamStats(id, (sample) => samples.push(sample));
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    stream.stop();
+    await stream.ended;
+    expect(samples.length).toBeGreaterThanOrEqual(2);
+    const last = samples[samples.length - 1];
+    expect(last.memoryPeakBytes).toBeGreaterThan(8_000_000);
+    expect(last.cpuTotalNs).toBeGreaterThan(0);
+  });
+
+  it('keeps no log with the "none" log driver while attach still sees the output', async () => {
+    const id = await sut.createContainer({
+      image: BASE_IMAGE,
+      name: `${instance}-nolog`,
+      cmd: ['bash', '-c', 'echo visible'],
+      labels: runcellLabels(instance, 'sandbox'),
+      logDriver: 'none',
+    });
+    created.push(id);
+    const out: Buffer[] = [];
+    const attachment = await sut.attach(id, { onStdout: (c) => out.push(c), onStderr: () => {} });
+    await sut.startContainer(id);
+    await expect(sut.waitContainer(id)).resolves.toEqual({ exitCode: 0 });
+    await attachment.ended;
+    expect(Buffer.concat(out).toString()).toBe('visible\n');
+    await expect(sut.logs(id)).rejects.toBeInstanceOf(ContainerEngineError);
+  });
+
   it('creates a network once and reports its gateway', async () => {
     const name = `${instance}-net`;
     try {
@@ -138,6 +171,11 @@ describe('DockerContainerEngine (real Docker Engine)', () => {
     } finally {
       await sut.removeNetwork(name);
     }
+  });
+
+  it("reports the default bridge network's gateway", async () => {
+    const bridge = await sut.inspectNetwork('bridge');
+    expect(bridge?.gateway).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
   });
 
   it('reports an unreachable daemon as unavailable', async () => {

@@ -12,10 +12,13 @@ import {
   ExecOptions,
   ExecResult,
   NetworkInfo,
+  StatsStream,
 } from '../container-engine';
 import { dockerMessage, isStatus, toEngineError } from './docker-errors';
 import { toContainerInfo, toContainerSummary, toCreateOptions } from './docker-spec.mapper';
-import { CappedBuffer, StreamDemuxer } from './stream-demuxer';
+import { ipv4Gateway } from './docker-network.mapper';
+import { isEmptyStatsSample, toContainerStats } from './docker-stats.mapper';
+import { CappedBuffer, LineSplitter, StreamDemuxer } from './stream-demuxer';
 
 export interface DockerConnection {
   /** `unix:///path`, a bare socket path, or `tcp://host:port` / `http://host:port`. */
@@ -325,31 +328,38 @@ export class DockerContainerEngine implements ContainerEngine {
 
   async stats(id: string): Promise<ContainerStats> {
     try {
-      const stats = await this.docker.getContainer(id).stats({ stream: false });
-      const memory = stats.memory_stats as {
-        usage?: number;
-        max_usage?: number;
-        stats?: Record<string, number>;
-      };
-      const cpuTotal = stats.cpu_stats?.cpu_usage?.total_usage ?? 0;
-      const previousCpu = stats.precpu_stats?.cpu_usage?.total_usage ?? 0;
-      const systemDelta =
-        (stats.cpu_stats?.system_cpu_usage ?? 0) - (stats.precpu_stats?.system_cpu_usage ?? 0);
-      const cores = stats.cpu_stats?.online_cpus ?? 1;
-      const cpuPercent =
-        systemDelta > 0 && previousCpu > 0
-          ? ((cpuTotal - previousCpu) / systemDelta) * cores * 100
-          : null;
-      return {
-        memoryBytes: memory?.usage ?? 0,
-        memoryPeakBytes: memory?.max_usage ?? null,
-        cpuTotalNs: cpuTotal,
-        cpuPercent,
-        pids: stats.pids_stats?.current ?? null,
-      };
+      return toContainerStats(await this.docker.getContainer(id).stats({ stream: false }));
     } catch (error) {
       throw toEngineError(error, `Reading stats of container ${id}`);
     }
+  }
+
+  async streamStats(
+    id: string,
+    onSample: (stats: ContainerStats) => void,
+  ): Promise<StatsStream> {
+    let stream: Readable;
+    try {
+      stream = (await this.docker.getContainer(id).stats({ stream: true })) as unknown as Readable;
+    } catch (error) {
+      throw toEngineError(error, `Streaming stats of container ${id}`);
+    }
+    const lines = new LineSplitter((line) => {
+      let sample: Docker.ContainerStats;
+      try {
+        sample = JSON.parse(line) as Docker.ContainerStats;
+      } catch {
+        return;
+      }
+      if (!isEmptyStatsSample(sample)) onSample(toContainerStats(sample));
+    });
+    const ended = new Promise<void>((resolve) => {
+      stream.on('data', (chunk: Buffer) => lines.push(chunk));
+      stream.on('end', () => resolve());
+      stream.on('close', () => resolve());
+      stream.on('error', () => resolve());
+    });
+    return { stop: () => stream.destroy(), ended };
   }
 
   async ensureNetwork(name: string, labels: Record<string, string> = {}): Promise<NetworkInfo> {
@@ -380,7 +390,7 @@ export class DockerContainerEngine implements ContainerEngine {
         Driver: string;
         Internal: boolean;
         Labels: Record<string, string> | null;
-        IPAM?: { Config?: { Gateway?: string }[] };
+        IPAM?: { Config?: { Gateway?: string; Subnet?: string }[] };
       };
       return {
         id: info.Id,
@@ -388,7 +398,7 @@ export class DockerContainerEngine implements ContainerEngine {
         driver: info.Driver,
         internal: info.Internal,
         labels: info.Labels ?? {},
-        gateway: info.IPAM?.Config?.find((entry) => entry.Gateway)?.Gateway ?? null,
+        gateway: ipv4Gateway(info.IPAM?.Config ?? []),
       };
     } catch (error) {
       if (isStatus(error, 404)) return undefined;

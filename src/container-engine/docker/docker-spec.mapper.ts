@@ -50,6 +50,7 @@ export function toCreateOptions(spec: ContainerSpec): ContainerCreateOptions {
       })),
       RestartPolicy: spec.restartPolicy ? { Name: spec.restartPolicy } : undefined,
       AutoRemove: false,
+      LogConfig: spec.logDriver ? { Type: spec.logDriver, Config: {} } : undefined,
     },
   };
 }

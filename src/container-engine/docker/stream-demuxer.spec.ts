@@ -1,4 +1,4 @@
-import { CappedBuffer, StreamDemuxer } from './stream-demuxer';
+import { CappedBuffer, LineSplitter, StreamDemuxer } from './stream-demuxer';
 
 function frame(type: 1 | 2, text: string): Buffer {
   const payload = Buffer.from(text);
@@ -37,5 +37,16 @@ describe('CappedBuffer', () => {
     const sut = new CappedBuffer(3);
     sut.append(Buffer.from('abc'));
     expect(sut.truncated).toBe(false);
+  });
+});
+
+describe('LineSplitter', () => {
+  it('yields whole lines across chunk and multi-byte character boundaries', () => {
+    const lines: string[] = [];
+    const sut = new LineSplitter((line) => lines.push(line));
+    const data = Buffer.from('{"a":"é"}\n\n{"b":2}\n{"c"');
+    for (let offset = 0; offset < data.length; offset += 2)
+      sut.push(data.subarray(offset, offset + 2));
+    expect(lines).toEqual(['{"a":"é"}', '{"b":2}']);
   });
 });

@@ -49,3 +49,22 @@ export class CappedBuffer {
     return Buffer.concat(this.chunks, this.size);
   }
 }
+
+/** Splits a byte stream into UTF-8 lines (newline-delimited JSON feeds); blank lines are skipped. */
+export class LineSplitter {
+  private pending = '';
+  private readonly decoder = new TextDecoder('utf-8');
+
+  constructor(private readonly onLine: (line: string) => void) {}
+
+  push(chunk: Buffer): void {
+    this.pending += this.decoder.decode(chunk, { stream: true });
+    let newline = this.pending.indexOf('\n');
+    while (newline >= 0) {
+      const line = this.pending.slice(0, newline).trim();
+      this.pending = this.pending.slice(newline + 1);
+      if (line) this.onLine(line);
+      newline = this.pending.indexOf('\n');
+    }
+  }
+}
