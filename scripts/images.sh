@@ -18,7 +18,11 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 IMAGES_DIR="$ROOT/docker/images"
-CACHE_DIR=${RUNCELL_IMAGES_CACHE_DIR:-/var/cache/runcell-images}
+if [ "$(id -u)" = 0 ]; then
+  CACHE_DIR=${RUNCELL_IMAGES_CACHE_DIR:-/var/cache/runcell-images}
+else
+  CACHE_DIR=${RUNCELL_IMAGES_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/runcell-images}
+fi
 DEBIAN_MIRROR=${RUNCELL_DEBIAN_MIRROR:-http://deb.debian.org/debian}
 DEBIAN_SECURITY_MIRROR=${RUNCELL_DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
 FORCE=${RUNCELL_IMAGES_FORCE:-0}
@@ -87,7 +91,7 @@ WANTED[base]=1
 # --- preconditions -----------------------------------------------------------------------------
 command -v docker >/dev/null 2>&1 || die "the docker CLI is not installed"
 docker_err=$(docker version --format '{{.Server.Version}}' 2>&1 >/dev/null) ||
-  die "Docker is not reachable: ${docker_err:-no answer from the daemon}. Start it (e.g. 'setsid nohup dockerd > /var/log/dockerd.log 2>&1 &') and retry."
+  die "Docker is not reachable: ${docker_err%.}. Start it (e.g. 'setsid nohup dockerd > /var/log/dockerd.log 2>&1 &') and retry."
 
 mkdir -p "$CACHE_DIR"
 exec 9>"$CACHE_DIR/images.lock"
@@ -152,6 +156,7 @@ build_base() {
 build_dockerfile() {
   local key=$1 ref=$2 hash=$3 ctx="$IMAGES_DIR/${CONTEXT[$1]}" log arg
   local args=(--label runcell.managed=true --label "runcell.image=$key" --label "runcell.inputs-hash=$hash")
+  [ "$FORCE" != 1 ] || args+=(--no-cache)
   for arg in ${BUILD_ARGS[$key]}; do args+=(--build-arg "$arg"); done
   log=$(mktemp)
   if ! docker build --rm --force-rm "${args[@]}" -t "$ref" "$ctx" >"$log" 2>&1; then
@@ -181,7 +186,8 @@ for key in "${ORDER[@]}"; do
   fi
   old_id=$(id_of "$ref")
   start=$(now)
-  printf '%-20s %-30s building...\n' "$key" "$ref"
+  # A progress hint on terminals only; logs get one line per image.
+  [ ! -t 1 ] || printf '%-20s %-30s building...\r' "$key" "$ref"
   if [ "$key" = base ]; then build_base "$ref" "$hash"; else build_dockerfile "$key" "$ref" "$hash"; fi
   remember_stale "$old_id" "$(id_of "$ref")"
   built=$((built + 1))

@@ -1,4 +1,5 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import type { DestinationStream } from 'pino';
 import { AuthModule } from './auth';
 import { LifecycleModule } from './common/lifecycle/shutdown-state';
 import { LoggingModule } from './common/logging/logging.module';
@@ -11,14 +12,19 @@ import { MetricsModule } from './metrics/metrics.module';
 import { RedisModule } from './redis/redis.module';
 import { TasksModule } from './tasks/tasks.module';
 
+export interface AppOptions {
+  /** Where logs go instead of stdout (tests). */
+  logDestination?: DestinationStream;
+}
+
 @Module({})
 export class AppModule {
-  static forRoot(config: RuncellConfig): DynamicModule {
+  static forRoot(config: RuncellConfig, options: AppOptions = {}): DynamicModule {
     return {
       module: AppModule,
       imports: [
         ConfigModule.forRoot(config),
-        LoggingModule,
+        LoggingModule.forRoot(options.logDestination),
         LifecycleModule,
         MetricsModule,
         DatabaseModule,

@@ -2,7 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
-import { AppModule } from './app.module';
+import { AppModule, AppOptions } from './app.module';
 import {
   AllExceptionsFilter,
   createValidationPipe,
@@ -12,7 +12,10 @@ import {
 import { RuncellConfig } from './config';
 
 /** Builds the configured application without listening, for `main.ts` and for tests. */
-export async function createApp(config: RuncellConfig): Promise<NestFastifyApplication> {
+export async function createApp(
+  config: RuncellConfig,
+  options: AppOptions = {},
+): Promise<NestFastifyApplication> {
   const adapter = new FastifyAdapter({
     bodyLimit: config.server.maxBodySize,
     trustProxy: config.server.trustProxy,
@@ -20,10 +23,14 @@ export async function createApp(config: RuncellConfig): Promise<NestFastifyAppli
     logger: false,
     return503OnClosing: true,
   });
-  const app = await NestFactory.create<NestFastifyApplication>(AppModule.forRoot(config), adapter, {
-    bufferLogs: true,
-    abortOnError: false,
-  });
+  const app = await NestFactory.create<NestFastifyApplication>(
+    AppModule.forRoot(config, options),
+    adapter,
+    {
+      bufferLogs: true,
+      abortOnError: false,
+    },
+  );
   app.useLogger(app.get(Logger));
   app.flushLogs();
 

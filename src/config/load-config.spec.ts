@@ -107,6 +107,13 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('wants ADMIN_EMAIL and ADMIN_PASSWORD together', () => {
+    const problem = 'ADMIN_EMAIL and ADMIN_PASSWORD must be set together';
+    expect(configProblems({ ADMIN_PASSWORD: 'a password' })).toEqual([problem]);
+    expect(configProblems({ ADMIN_EMAIL: 'admin@example.com' })).toEqual([problem]);
+    expect(configProblems({ ADMIN_EMAIL: 'admin@example.com', ADMIN_PASSWORD: 'pw' })).toEqual([]);
+  });
+
   it('rejects a port out of range', () => {
     expect(configProblems({ URT_PORT: '70000' })).toEqual([
       'URT_PORT must be at most 65535 (got 70000)',

@@ -49,6 +49,13 @@ export function loadConfig(
     read.problem(`JWT_SECRET is required in production (at least ${MIN_JWT_SECRET_BYTES} bytes)`);
   }
 
+  if (
+    (read.optionalString('ADMIN_EMAIL') === undefined) !==
+    (read.optionalString('ADMIN_PASSWORD') === undefined)
+  ) {
+    read.problem('ADMIN_EMAIL and ADMIN_PASSWORD must be set together');
+  }
+
   const config: RuncellConfig = {
     nodeEnv,
     appRole: read.oneOf('APP_ROLE', ['all', 'api', 'worker'] as const, 'all'),

@@ -24,6 +24,7 @@ import {
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
+import { RateLimit } from '../auth/rate-limit/rate-limit.decorator';
 import { UuidPipe } from '../common';
 import { PageQueryDto } from '../common/pagination';
 import { CreateExecutionDto } from './dto/create-execution.dto';
@@ -44,6 +45,7 @@ export class ExecutionsController {
 
   @Post('tasks/:id/executions')
   @HttpCode(202)
+  @RateLimit('executionCreate')
   @ApiOperation({ summary: 'Run a task: queues an execution and answers at once with it, pending' })
   @ApiHeader({
     name: 'Idempotency-Key',

@@ -10,6 +10,7 @@ import {
 } from '@nestjs/swagger';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { CurrentUser } from '../auth/decorators/current-user.decorator';
+import { RateLimit } from '../auth/rate-limit/rate-limit.decorator';
 import { UuidPipe } from '../common';
 import { ListTasksQueryDto } from './dto/list-tasks.query';
 import { CreateTaskDto, UpdateTaskDto } from './dto/task-input.dto';
@@ -23,6 +24,7 @@ export class TasksController {
   constructor(private readonly tasks: TasksService) {}
 
   @Post()
+  @RateLimit('taskCreate')
   @ApiOperation({ summary: 'Store a task (a program to run later)' })
   @ApiCreatedResponse({ type: TaskDto })
   create(@CurrentUser() user: AuthenticatedUser, @Body() input: CreateTaskDto): Promise<TaskDto> {

@@ -1,6 +1,7 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { randomBytes } from 'node:crypto';
 import { loadConfig, RuncellConfig } from '../../src/config';
+import type { AppOptions } from '../../src/app.module';
 import { createApp } from '../../src/create-app';
 
 /** A configuration for tests: the test services, quiet logs, a unique queue prefix and instance. */
@@ -17,8 +18,9 @@ export function testConfig(overrides: Record<string, string | undefined> = {}): 
 /** The full application, initialised and ready for `inject()` or `listen()`. */
 export async function startTestApp(
   config: RuncellConfig = testConfig(),
+  options: AppOptions = {},
 ): Promise<NestFastifyApplication> {
-  const app = await createApp(config);
+  const app = await createApp(config, options);
   await app.init();
   await app.getHttpAdapter().getInstance().ready();
   return app;

@@ -28,7 +28,8 @@ export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
     _info: unknown,
     context: ExecutionContext,
   ): TUser {
-    if (error) throw error instanceof AppError ? error : invalidAccessToken();
+    // Token problems arrive as AppErrors; anything else (Redis or Postgres down) stays a 5xx.
+    if (error) throw error instanceof Error ? error : invalidAccessToken();
     if (user) return user;
     const request = context.switchToHttp().getRequest<AuthenticatedRequest>();
     if (request.headers.authorization === undefined) {

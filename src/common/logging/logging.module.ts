@@ -1,38 +1,50 @@
-import { Module } from '@nestjs/common';
+import { DynamicModule, Module } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
+import type { DestinationStream } from 'pino';
 import { CONFIG, RuncellConfig } from '../../config';
 import { REDACTED_PATHS } from './redaction';
 
-@Module({
-  imports: [
-    LoggerModule.forRootAsync({
-      inject: [CONFIG],
-      useFactory: (config: RuncellConfig) => ({
-        pinoHttp: {
-          level: config.server.logLevel,
-          redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
-          genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? '',
-          customProps: (req: IncomingMessage) => ({
-            requestId: (req as IncomingMessage & { id?: string }).id,
-          }),
-          autoLogging: { ignore: (req: IncomingMessage) => isProbe(req.url) },
-          transport: config.server.prettyLogs
-            ? { target: 'pino-pretty', options: { singleLine: true } }
-            : undefined,
-          serializers: {
-            req: (req: { id: string; method: string; url: string }) => ({
-              id: req.id,
-              method: req.method,
-              url: req.url,
-            }),
+/** Pino logging; `destination` replaces stdout (tests capture every line through it). */
+@Module({})
+export class LoggingModule {
+  static forRoot(destination?: DestinationStream): DynamicModule {
+    return {
+      module: LoggingModule,
+      imports: [
+        LoggerModule.forRootAsync({
+          inject: [CONFIG],
+          useFactory: (config: RuncellConfig) => {
+            const options = httpLoggerOptions(config);
+            return { pinoHttp: destination ? [options, destination] : options };
           },
-        },
-      }),
+        }),
+      ],
+    };
+  }
+}
+
+function httpLoggerOptions(config: RuncellConfig) {
+  return {
+    level: config.server.logLevel,
+    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? '',
+    customProps: (req: IncomingMessage) => ({
+      requestId: (req as IncomingMessage & { id?: string }).id,
     }),
-  ],
-})
-export class LoggingModule {}
+    autoLogging: { ignore: (req: IncomingMessage) => isProbe(req.url) },
+    transport: config.server.prettyLogs
+      ? { target: 'pino-pretty', options: { singleLine: true } }
+      : undefined,
+    serializers: {
+      req: (req: { id: string; method: string; url: string }) => ({
+        id: req.id,
+        method: req.method,
+        url: req.url,
+      }),
+    },
+  };
+}
 
 function isProbe(url: string | undefined): boolean {
   return url === '/health' || url === '/ready' || url === '/v1/health' || url === '/metrics';

@@ -1,0 +1,412 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  IMAGES,
+  Scratch,
+  containerIp,
+  docker,
+  execScript,
+  request,
+  requireImages,
+  tarGz,
+  waitForPort,
+} from './support/images-harness';
+
+const SECRET = 'v5-test-secret';
+const START =
+  'cp /tmp/code.tar.gz /mnt/code/code.tar.gz && nohup helpers/start.sh "bash helpers/server.sh"';
+
+const FUNCTION = `
+module.exports = async (context) => {
+  const { req, res, log, error } = context;
+  switch (req.path) {
+    case '/echo':
+      return res.json({
+        method: req.method, url: req.url, scheme: req.scheme, host: req.host, port: req.port,
+        path: req.path, query: req.query, queryString: req.queryString, headers: req.headers,
+        body: Buffer.isBuffer(req.body) ? 'buffer' : req.body, bodyText: req.bodyText,
+      });
+    case '/binary':
+      return res.binary(req.bodyBinary, 200, { 'Content-Type': 'application/octet-stream' });
+    case '/headers':
+      return res.send('h', 201, {
+        'X-Custom-Header': 'Value', 'x-open-runtimes-private': 'dropped',
+        'content-type': 'multipart/form-data; boundary=b',
+      });
+    case '/logs':
+      log('log line', { a: 1 });
+      error('error line');
+      console.log('native log');
+      console.error('native error');
+      log('x'.repeat(9000));
+      return res.text('logged');
+    case '/sleep':
+      await new Promise((r) => setTimeout(r, 4000));
+      return res.text('slept');
+    case '/throw':
+      throw new Error('user boom');
+    case '/no-return':
+      return;
+    case '/redirect':
+      return res.redirect('https://example.com/next');
+    case '/empty':
+      return res.empty();
+    default:
+      return res.send('hello ' + req.bodyText);
+  }
+};
+`;
+
+describe('runcell/node:v5 runtime image', () => {
+  const scratch = new Scratch();
+  let base: string;
+  let logsDir: string;
+  let runtimeId: string;
+
+  async function startRuntime(
+    files: Record<string, string | Buffer>,
+    env: Record<string, string>,
+  ): Promise<{ id: string; url: string; logsDir: string }> {
+    const src = scratch.dir({ 'code.tar.gz': await tarGz(scratch, files) });
+    const logs = scratch.dir();
+    const id = await scratch.start([
+      ...Object.entries(env).flatMap(([k, v]) => ['-e', `${k}=${v}`]),
+      '-v',
+      `${src}:/tmp`,
+      '-v',
+      `${logs}:/mnt/logs`,
+      IMAGES.nodeV5,
+      'bash',
+      '-c',
+      START,
+    ]);
+    const ip = await containerIp(id);
+    await waitForPort(ip, 3000);
+    return { id, url: `http://${ip}:3000`, logsDir: logs };
+  }
+
+  const auth = { 'x-open-runtimes-secret': SECRET };
+
+  beforeAll(async () => {
+    await requireImages(IMAGES.nodeV5);
+    const runtime = await startRuntime(
+      { 'index.js': FUNCTION },
+      { OPEN_RUNTIMES_SECRET: SECRET, OPEN_RUNTIMES_ENTRYPOINT: 'index.js' },
+    );
+    base = runtime.url;
+    logsDir = runtime.logsDir;
+    runtimeId = runtime.id;
+  });
+
+  afterAll(() => scratch.cleanup());
+
+  it('starts from code.tar.gz the way callers start it and says so in its log', async () => {
+    const logs = await docker(['logs', runtimeId]);
+    expect(logs.stdout).toContain('HTTP server successfully started!');
+  });
+
+  it('rejects a wrong or missing secret with 500 and the upstream message', async () => {
+    const attempts: Record<string, string>[] = [{}, { 'x-open-runtimes-secret': 'wrong' }];
+    for (const headers of attempts) {
+      const res = await request(`${base}/`, { headers });
+      expect(res.status).toBe(500);
+      expect(res.text).toBe('Unauthorized. Provide correct "x-open-runtimes-secret" header.');
+    }
+  });
+
+  it('round-trips text and JSON with the request fields of context.req', async () => {
+    const text = await request(`${base}/`, { method: 'POST', headers: auth, body: 'world' });
+    expect(text.status).toBe(200);
+    expect(text.text).toBe('hello world');
+    expect(text.headers['content-type']).toBe('text/plain; charset=utf-8');
+
+    const json = await request(`${base}/echo?a=1&b=x=y`, {
+      method: 'POST',
+      headers: {
+        ...auth,
+        'content-type': 'application/json',
+        host: 'functions.example.com',
+        'x-forwarded-proto': 'https',
+        'x-open-runtimes-timeout': '10',
+      },
+      body: JSON.stringify({ hello: 'wörld' }),
+    });
+    expect(json.status).toBe(200);
+    expect(json.headers['content-type']).toBe('application/json; charset=utf-8');
+    const echoed = JSON.parse(json.text);
+    expect(echoed).toMatchObject({
+      method: 'POST',
+      url: 'https://functions.example.com/echo?a=1&b=x=y',
+      scheme: 'https',
+      host: 'functions.example.com',
+      port: 443,
+      path: '/echo',
+      query: { a: '1', b: 'x=y' },
+      queryString: 'a=1&b=x=y',
+      body: { hello: 'wörld' },
+      bodyText: '{"hello":"wörld"}',
+    });
+    expect(echoed.headers['content-type']).toBe('application/json');
+    expect(Object.keys(echoed.headers).some((h) => h.startsWith('x-open-runtimes-'))).toBe(false);
+  });
+
+  it('passes binary request and response bodies byte-exact', async () => {
+    const bytes = Buffer.concat([
+      Buffer.from(Array.from({ length: 256 }, (_, i) => i)),
+      Buffer.from(Array.from({ length: 70_000 }, (_, i) => (i * 7919) % 256)),
+    ]);
+    const res = await request(`${base}/binary`, {
+      method: 'POST',
+      headers: { ...auth, 'content-type': 'application/octet-stream' },
+      body: bytes,
+    });
+    expect(res.status).toBe(200);
+    expect(res.body.equals(bytes)).toBe(true);
+  });
+
+  it('lower-cases response headers, drops x-open-runtimes-* and leaves multipart without charset', async () => {
+    const res = await request(`${base}/headers`, { headers: auth });
+    expect(res.status).toBe(201);
+    expect(res.headers['x-custom-header']).toBe('Value');
+    expect(res.headers['x-open-runtimes-private']).toBeUndefined();
+    expect(res.headers['content-type']).toBe('multipart/form-data; boundary=b');
+    expect(res.headers['x-open-runtimes-log-id']).toMatch(/^[0-9a-f]{20}$/);
+  });
+
+  it('writes context and console logs to /mnt/logs/<id>_*.log, each write cut at 8000 characters', async () => {
+    const res = await request(`${base}/logs`, {
+      headers: { ...auth, 'x-open-runtimes-log-id': 'logs-test-1' },
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers['x-open-runtimes-log-id']).toBe('logs-test-1');
+    const logs = readFileSync(join(logsDir, 'logs-test-1_logs.log'), 'utf8').split('\n');
+    const errors = readFileSync(join(logsDir, 'logs-test-1_errors.log'), 'utf8');
+    expect(logs[0]).toBe('log line {"a":1}');
+    expect(logs).toContain('native log');
+    expect(logs).toContain('native error');
+    expect(logs).toContainEqual('x'.repeat(8000));
+    expect(logs[logs.length - 1]).toBe('');
+    expect(errors).toBe('error line\n');
+  });
+
+  it('generates a log id when none is sent and writes nothing when logging is disabled', async () => {
+    const generated = await request(`${base}/logs`, { headers: auth });
+    const id = decodeURIComponent(String(generated.headers['x-open-runtimes-log-id']));
+    expect(id).toMatch(/^[0-9a-f]{20}$/);
+    expect(existsSync(join(logsDir, `${id}_logs.log`))).toBe(true);
+
+    const before = readdirSync(logsDir).length;
+    const disabled = await request(`${base}/logs`, {
+      headers: { ...auth, 'x-open-runtimes-logging': 'disabled' },
+    });
+    expect(disabled.status).toBe(200);
+    expect(disabled.headers['x-open-runtimes-log-id']).toBe('');
+    expect(readdirSync(logsDir).length).toBe(before);
+  });
+
+  it('enforces x-open-runtimes-timeout: 500 with an empty body and "Execution timed out."', async () => {
+    const started = Date.now();
+    const res = await request(`${base}/sleep`, {
+      headers: { ...auth, 'x-open-runtimes-timeout': '1', 'x-open-runtimes-log-id': 'timeout-1' },
+    });
+    expect(Date.now() - started).toBeLessThan(3500);
+    expect(res.status).toBe(500);
+    expect(res.body.length).toBe(0);
+    expect(readFileSync(join(logsDir, 'timeout-1_errors.log'), 'utf8')).toContain(
+      'Execution timed out.',
+    );
+
+    const bad = await request(`${base}/`, {
+      headers: { ...auth, 'x-open-runtimes-timeout': 'abc' },
+    });
+    expect(bad.status).toBe(500);
+  });
+
+  it('answers 500 for a thrown error (stack in the error log) and for a missing return', async () => {
+    const thrown = await request(`${base}/throw`, {
+      headers: { ...auth, 'x-open-runtimes-log-id': 'throw-1' },
+    });
+    expect(thrown.status).toBe(500);
+    expect(thrown.body.length).toBe(0);
+    const stack = readFileSync(join(logsDir, 'throw-1_errors.log'), 'utf8');
+    expect(stack).toContain('Error: user boom');
+    expect(stack).toContain('/usr/local/server/src/function/index.js');
+
+    const missing = await request(`${base}/no-return`, {
+      headers: { ...auth, 'x-open-runtimes-log-id': 'noreturn-1' },
+    });
+    expect(missing.status).toBe(500);
+    expect(readFileSync(join(logsDir, 'noreturn-1_errors.log'), 'utf8')).toContain(
+      'Return statement missing',
+    );
+  });
+
+  it('supports redirect, empty and HEAD', async () => {
+    const redirect = await request(`${base}/redirect`, { headers: auth });
+    expect(redirect.status).toBe(301);
+    expect(redirect.headers.location).toBe('https://example.com/next');
+
+    const empty = await request(`${base}/empty`, { headers: auth });
+    expect(empty.status).toBe(204);
+    expect(empty.body.length).toBe(0);
+
+    const head = await request(`${base}/`, { method: 'HEAD', headers: auth });
+    expect(head.status).toBe(200);
+    expect(head.body.length).toBe(0);
+  });
+
+  it('loads an ES module default export and answers 503 when the entrypoint file is missing', async () => {
+    const esm = await startRuntime(
+      { 'main.mjs': 'export default async ({ res }) => res.json({ esm: true });' },
+      { OPEN_RUNTIMES_ENTRYPOINT: 'main.mjs' },
+    );
+    const ok = await request(`${esm.url}/`);
+    expect(ok.status).toBe(200);
+    expect(JSON.parse(ok.text)).toEqual({ esm: true });
+
+    const missing = await startRuntime(
+      { 'index.js': FUNCTION },
+      { OPEN_RUNTIMES_ENTRYPOINT: 'nope.js' },
+    );
+    const res = await request(`${missing.url}/`);
+    expect(res.status).toBe(503);
+  });
+});
+
+describe('runcell/node:v5 build helper', () => {
+  const scratch = new Scratch();
+  const BUILD = 'tar -zxf /tmp/code.tar.gz -C /mnt/code && bash helpers/build.sh';
+
+  async function buildContainer(
+    files: Record<string, string | Buffer>,
+    options: { cache?: string; env?: string[] } = {},
+  ): Promise<{ id: string; builds: string }> {
+    const src = scratch.dir({ 'code.tar.gz': await tarGz(scratch, files) });
+    const builds = scratch.dir();
+    const id = await scratch.start([
+      '-e',
+      'OPEN_RUNTIMES_ENTRYPOINT=index.js',
+      ...(options.env ?? []).flatMap((e) => ['-e', e]),
+      '-v',
+      `${src}:/tmp`,
+      '-v',
+      `${builds}:/mnt/code`,
+      ...(options.cache ? ['-v', `${options.cache}:/cache`] : []),
+      IMAGES.nodeV5,
+      'tail',
+      '-f',
+      '/dev/null',
+    ]);
+    return { id, builds };
+  }
+
+  beforeAll(() => requireImages(IMAGES.nodeV5));
+  afterAll(() => scratch.cleanup());
+
+  it('builds with "npm install" into a gzip code.tar.gz that a runtime then serves', async () => {
+    const files = {
+      'index.js': "module.exports = async ({ res }) => res.text('built ' + require('./lib'));",
+      'lib.js': "module.exports = 'ok';",
+      'package.json': JSON.stringify({ name: 'fn', version: '1.0.0', main: 'index.js' }),
+    };
+    const { id, builds } = await buildContainer(files);
+    const result = await execScript(id, `${BUILD} "npm install"`);
+    expect(result.stdout).toContain('Build finished.');
+    expect(result.code).toBe(0);
+
+    const artifact = readFileSync(join(builds, 'code.tar.gz'));
+    expect(artifact.subarray(0, 2).toString('hex')).toBe('1f8b');
+    const listing = execFileSync('tar', ['-tzf', join(builds, 'code.tar.gz')], {
+      encoding: 'utf8',
+    });
+    expect(listing).toContain('./.open-runtimes');
+    expect(listing).toContain('./index.js');
+    expect(listing).toContain('./package-lock.json');
+
+    const src = scratch.dir({ 'code.tar.gz': artifact });
+    const runtime = await scratch.start([
+      '-e',
+      'OPEN_RUNTIMES_ENTRYPOINT=index.js',
+      '-v',
+      `${src}:/tmp`,
+      IMAGES.nodeV5,
+      'bash',
+      '-c',
+      START,
+    ]);
+    const ip = await containerIp(runtime);
+    await waitForPort(ip, 3000);
+    const res = await request(`http://${ip}:3000/`);
+    expect(res.text).toBe('built ok');
+  });
+
+  it('honours OPEN_RUNTIMES_BUILD_COMPRESSION=none (plain tar named code.tar.gz) and starts from it', async () => {
+    const { id, builds } = await buildContainer(
+      { 'index.js': "module.exports = async ({ res }) => res.text('plain tar');" },
+      { env: ['OPEN_RUNTIMES_BUILD_COMPRESSION=none'] },
+    );
+    const result = await execScript(id, `${BUILD} "echo ok"`);
+    expect(result.code).toBe(0);
+    const artifact = readFileSync(join(builds, 'code.tar.gz'));
+    expect(artifact.subarray(257, 262).toString('latin1')).toBe('ustar');
+
+    const src = scratch.dir({ 'code.tar.gz': artifact });
+    const runtime = await scratch.start([
+      '-e',
+      'OPEN_RUNTIMES_ENTRYPOINT=index.js',
+      '-v',
+      `${src}:/tmp`,
+      IMAGES.nodeV5,
+      'bash',
+      '-c',
+      START,
+    ]);
+    const ip = await containerIp(runtime);
+    await waitForPort(ip, 3000);
+    expect((await request(`http://${ip}:3000/`)).text).toBe('plain tar');
+  });
+
+  it('fails with "No source code found" when /mnt/code is empty', async () => {
+    const { id } = await buildContainer({ 'index.js': '' });
+    const result = await execScript(id, 'bash helpers/build.sh "true"');
+    expect(result.code).not.toBe(0);
+    expect(result.stdout).toContain('No source code found');
+  });
+
+  it('fails when OPEN_RUNTIMES_OUTPUT_DIRECTORY is empty after the build', async () => {
+    const { id } = await buildContainer(
+      { 'index.js': '' },
+      { env: ['OPEN_RUNTIMES_OUTPUT_DIRECTORY=dist'] },
+    );
+    const failed = await execScript(id, `${BUILD} "mkdir -p dist"`);
+    expect(failed.code).not.toBe(0);
+    expect(failed.stdout).toContain('No build output found');
+  });
+
+  it('restores and saves the build cache through /cache/stores.sqfs', async () => {
+    const cache = scratch.dir();
+    const first = await buildContainer({ 'index.js': '' }, { cache });
+    const miss = await execScript(
+      first.id,
+      `${BUILD} 'mkdir -p \\$npm_config_cache && echo cached > \\$npm_config_cache/marker'`,
+    );
+    expect(miss.code).toBe(0);
+    expect(miss.stdout).toContain('Build cache miss.');
+    expect(miss.stdout).toContain('Build cache saved.');
+    const artifact = readFileSync(join(cache, 'stores.sqfs'));
+    expect(artifact.subarray(0, 4).toString('latin1')).toBe('hsqs');
+
+    const second = await buildContainer({ 'index.js': '' }, { cache });
+    const hit = await execScript(second.id, `${BUILD} 'cat \\$npm_config_cache/marker'`);
+    expect(hit.code).toBe(0);
+    expect(hit.stdout).toContain('Build cache hit.');
+    expect(hit.stdout).toContain('cached');
+  });
+
+  it('exits non-zero with the command status when the build command fails', async () => {
+    const { id } = await buildContainer({ 'index.js': '' });
+    const result = await execScript(id, `${BUILD} "exit 7"`);
+    expect(result.code).toBe(7);
+  });
+});
