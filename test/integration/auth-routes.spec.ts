@@ -16,6 +16,7 @@ const EXPECTED_PUBLIC = [
   'GET /health',
   'GET /ready',
   'GET /health/workers',
+  'GET /metrics',
   'GET /v1/health',
   'POST /api/v1/auth/register',
   'POST /api/v1/auth/login',

@@ -28,7 +28,7 @@ export class ExecutionProcessor
     super();
   }
 
-  async onApplicationBootstrap(): Promise<void> {
+  onApplicationBootstrap(): void {
     const { executions } = this.config;
     Object.assign(this.worker.opts, {
       lockDuration: executions.queueLockMs,
@@ -40,7 +40,10 @@ export class ExecutionProcessor
     (this.worker as unknown as { createLockManager(): void }).createLockManager();
     this.worker.concurrency = executions.workerConcurrency;
     this.worker.on('error', (error) => this.logger.warn(`Queue worker error: ${error.message}`));
-    await this.cancellation.listen();
+    // Neither waits for Redis: start-up must not hang while it is down (readiness reports it).
+    void this.cancellation
+      .listen()
+      .catch((error: Error) => this.logger.warn(`Cancel listener: ${error.message}`));
     void this.worker
       .run()
       .catch((error: Error) => this.logger.error(`Queue worker stopped: ${error.message}`));
