@@ -41,6 +41,11 @@ module.exports = async (context) => {
       console.error('native error');
       log('x'.repeat(9000));
       return res.text('logged');
+    case '/concurrent':
+      await new Promise((r) => setTimeout(r, 300));
+      console.log('native ' + req.query.id);
+      log('context ' + req.query.id);
+      return res.text(req.query.id);
     case '/sleep':
       await new Promise((r) => setTimeout(r, 4000));
       return res.text('slept');
@@ -188,6 +193,27 @@ describe('runcell/node:v5 runtime image', () => {
     expect(logs).toContainEqual('x'.repeat(8000));
     expect(logs[logs.length - 1]).toBe('');
     expect(errors).toBe('error line\n');
+  });
+
+  it('keeps the logs of concurrent executions apart', async () => {
+    const ids = ['conc-a', 'conc-b', 'conc-c'];
+    const answers = await Promise.all(
+      ids.map((id) =>
+        request(`${base}/concurrent?id=${id}`, {
+          headers: { ...auth, 'x-open-runtimes-log-id': id },
+        }),
+      ),
+    );
+    expect(answers.map((a) => a.text)).toEqual(ids);
+    for (const id of ids) {
+      const lines = readFileSync(join(logsDir, `${id}_logs.log`), 'utf8')
+        .trim()
+        .split('\n');
+      expect(lines.filter((l) => !l.startsWith('Native logs detected'))).toEqual([
+        `native ${id}`,
+        `context ${id}`,
+      ]);
+    }
   });
 
   it('generates a log id when none is sent and writes nothing when logging is disabled', async () => {

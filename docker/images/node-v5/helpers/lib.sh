@@ -1,5 +1,6 @@
 #!/bin/bash
 # Shared by build.sh and start.sh (sourced).
+# shellcheck disable=SC2034 # the paths are used by the scripts that source this file
 
 SERVER_DIR=/usr/local/server
 FUNCTION_DIR=$SERVER_DIR/src/function
@@ -7,15 +8,15 @@ BUILD_DIR=/usr/local/build
 CODE_DIR=/mnt/code
 
 opr_log() {
-  echo -e "\e[90m$(date +[%H:%M:%S]) \e[31m[\e[0mopen-runtimes\e[31m]\e[97m $* \e[0m"
+  echo -e "\e[90m$(date +'[%H:%M:%S]') \e[31m[\e[0mopen-runtimes\e[31m]\e[97m $* \e[0m"
 }
 
 opr_error() {
-  echo -e "\e[90m$(date +[%H:%M:%S]) \e[31m[\e[0mopen-runtimes\e[31m]\e[31m $* \e[0m"
+  echo -e "\e[90m$(date +'[%H:%M:%S]') \e[31m[\e[0mopen-runtimes\e[31m]\e[31m $* \e[0m"
 }
 
 opr_success() {
-  echo -e "\e[90m$(date +[%H:%M:%S]) \e[31m[\e[0mopen-runtimes\e[31m]\e[32m $* \e[0m"
+  echo -e "\e[90m$(date +'[%H:%M:%S]') \e[31m[\e[0mopen-runtimes\e[31m]\e[32m $* \e[0m"
 }
 
 # Build artifacts are named code.tar.gz whatever their compression, so the format comes from
