@@ -367,31 +367,37 @@ describe('runcell/node:v5 build helper', () => {
     expect(res.text).toBe('built ok');
   });
 
-  it('honours OPEN_RUNTIMES_BUILD_COMPRESSION=none (plain tar named code.tar.gz) and starts from it', async () => {
-    const { id, builds } = await buildContainer(
-      { 'index.js': "module.exports = async ({ res }) => res.text('plain tar');" },
-      { env: ['OPEN_RUNTIMES_BUILD_COMPRESSION=none'] },
-    );
-    const result = await execScript(id, `${BUILD} "echo ok"`);
-    expect(result.code).toBe(0);
-    const artifact = readFileSync(join(builds, 'code.tar.gz'));
-    expect(artifact.subarray(257, 262).toString('latin1')).toBe('ustar');
+  it.each([
+    ['none', 'plain tar', (a: Buffer) => a.subarray(257, 262).toString('latin1') === 'ustar'],
+    ['zstd', 'zstd', (a: Buffer) => a.subarray(0, 4).toString('hex') === '28b52ffd'],
+  ])(
+    'honours OPEN_RUNTIMES_BUILD_COMPRESSION=%s (%s named code.tar.gz) and starts from it',
+    async (compression, _kind, isFormat) => {
+      const { id, builds } = await buildContainer(
+        { 'index.js': `module.exports = async ({ res }) => res.text('${compression}');` },
+        { env: [`OPEN_RUNTIMES_BUILD_COMPRESSION=${compression}`] },
+      );
+      const result = await execScript(id, `${BUILD} "echo ok"`);
+      expect(result.code).toBe(0);
+      const artifact = readFileSync(join(builds, 'code.tar.gz'));
+      expect(isFormat(artifact)).toBe(true);
 
-    const src = scratch.dir({ 'code.tar.gz': artifact });
-    const runtime = await scratch.start([
-      '-e',
-      'OPEN_RUNTIMES_ENTRYPOINT=index.js',
-      '-v',
-      `${src}:/tmp`,
-      IMAGES.nodeV5,
-      'bash',
-      '-c',
-      START,
-    ]);
-    const ip = await containerIp(runtime);
-    await waitForPort(ip, 3000);
-    expect((await request(`http://${ip}:3000/`)).text).toBe('plain tar');
-  });
+      const src = scratch.dir({ 'code.tar.gz': artifact });
+      const runtime = await scratch.start([
+        '-e',
+        'OPEN_RUNTIMES_ENTRYPOINT=index.js',
+        '-v',
+        `${src}:/tmp`,
+        IMAGES.nodeV5,
+        'bash',
+        '-c',
+        START,
+      ]);
+      const ip = await containerIp(runtime);
+      await waitForPort(ip, 3000);
+      expect((await request(`http://${ip}:3000/`)).text).toBe(compression);
+    },
+  );
 
   it('fails with "No source code found" when /mnt/code is empty', async () => {
     const { id } = await buildContainer({ 'index.js': '' });

@@ -28,6 +28,7 @@ opr_archive_format() {
     68737173) echo squashfs ;;
     1f8b*) echo gzip ;;
     28b52ffd) echo zstd ;;
+    504b0304) echo zip ;;
     *) echo tar ;;
   esac
 }
@@ -39,6 +40,7 @@ opr_extract() {
     squashfs) unsquashfs -q -f -n -d "$dest" "$archive" >/dev/null ;;
     gzip) tar -xzf "$archive" -C "$dest" ;;
     zstd) (set -o pipefail && zstd -dcq "$archive" | tar -xf - -C "$dest") ;;
+    zip) unzip -qo "$archive" -d "$dest" ;;
     *) tar -xf "$archive" -C "$dest" ;;
   esac
 }
