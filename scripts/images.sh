@@ -57,7 +57,7 @@ die() { printf 'images: %s\n' "$*" >&2; exit 1; }
 now() { date +%s.%N; }
 elapsed() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.1fs", b - a }'; }
 
-usage() { sed -n '2,18p' "${BASH_SOURCE[0]}" | sed 's/^# \{0,1\}//'; }
+usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' "${BASH_SOURCE[0]}"; }
 
 # --- arguments ---------------------------------------------------------------------------------
 declare -A WANTED=()
@@ -120,7 +120,9 @@ cleanup() { [ ${#CLEANUP_DIRS[@]} -eq 0 ] || rm -rf --one-file-system "${CLEANUP
 trap cleanup EXIT
 
 STALE_IDS=()
-remember_stale() { [ -n "$1" ] && [ "$1" != "$2" ] && STALE_IDS+=("$1") || true; }
+remember_stale() {
+  if [ -n "$1" ] && [ "$1" != "$2" ]; then STALE_IDS+=("$1"); fi
+}
 
 ensure_debootstrap() {
   command -v debootstrap >/dev/null 2>&1 && return 0
@@ -156,7 +158,6 @@ build_base() {
 build_dockerfile() {
   local key=$1 ref=$2 hash=$3 ctx="$IMAGES_DIR/${CONTEXT[$1]}" log arg
   local args=(--label runcell.managed=true --label "runcell.image=$key" --label "runcell.inputs-hash=$hash")
-  [ "$FORCE" != 1 ] || args+=(--no-cache)
   for arg in ${BUILD_ARGS[$key]}; do args+=(--build-arg "$arg"); done
   log=$(mktemp)
   if ! docker build --rm --force-rm "${args[@]}" -t "$ref" "$ctx" >"$log" 2>&1; then
@@ -178,6 +179,7 @@ for key in "${ORDER[@]}"; do
   else
     parent_id=$(id_of "${REF[base]}")
     [ -n "$parent_id" ] || die "${REF[base]} is missing"
+    # shellcheck disable=SC2086 # BUILD_ARGS holds zero or more NAME=value words
     hash=$(hash_inputs "$IMAGES_DIR/${CONTEXT[$key]}" "parent=$parent_id" ${BUILD_ARGS[$key]})
   fi
   if [ "$FORCE" != 1 ] && [ "$(label_of "$ref" runcell.inputs-hash)" = "$hash" ]; then

@@ -32,14 +32,16 @@ results=$(mktemp)
 log "jest: unit, integration and end-to-end suites"
 npx --no-install jest --json --outputFile="$results" "$@"
 jest_status=$?
-if [ -s "$results" ]; then
-  read -r p f s broken < <(node -e "
-    const r = require(process.argv[1]);
-    const broken = r.testResults.filter(t => t.status === 'failed' && t.assertionResults.length === 0).length;
-    console.log(r.numPassedTests, r.numFailedTests, r.numPendingTests + r.numTodoTests, broken);
-  " "$results")
+counts=$(node -e "
+  const r = JSON.parse(require('fs').readFileSync(process.argv[1], 'utf8'));
+  const broken = r.testResults.filter(t => t.status === 'failed' && t.assertionResults.length === 0).length;
+  console.log(r.numPassedTests, r.numFailedTests, r.numPendingTests + r.numTodoTests, broken);
+" "$results" 2>/dev/null)
+if [ -n "$counts" ]; then
+  read -r p f s broken <<<"$counts"
   passed=$((passed + p)); failed=$((failed + f + broken)); skipped=$((skipped + s))
-elif [ "$jest_status" -ne 0 ]; then
+else
+  # No readable results: Jest itself failed, which counts as a failure, never as a pass.
   failed=$((failed + 1))
 fi
 rm -f "$results"

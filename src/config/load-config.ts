@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { availableParallelism, hostname } from 'node:os';
-import { resolve } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { EnvReader, executorVar } from './env-reader';
 import { RateLimitRule, RuncellConfig } from './runcell-config';
@@ -173,9 +173,20 @@ function readTrustProxy(read: EnvReader): boolean | string {
 export function loadProcessConfig(
   overrides: Record<string, string | undefined> = {},
 ): RuncellConfig {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { version } = require('../../package.json') as { version: string };
-  return loadConfig({ ...readDotEnv(), ...process.env, ...overrides }, version);
+  return loadConfig({ ...readDotEnv(), ...process.env, ...overrides }, packageVersion());
+}
+
+/** The version in the nearest package.json above this file (works from `src/` and `dist/src/`). */
+function packageVersion(): string {
+  for (let folder = __dirname; folder !== dirname(folder); folder = dirname(folder)) {
+    const candidate = join(folder, 'package.json');
+    if (existsSync(candidate)) {
+      return (
+        (JSON.parse(readFileSync(candidate, 'utf8')) as { version?: string }).version ?? '0.0.0'
+      );
+    }
+  }
+  return '0.0.0';
 }
 
 /** A rate limit written `<limit>/<window seconds>`, e.g. `10/900` for 10 per 15 minutes. */

@@ -41,6 +41,11 @@ module.exports = async (context) => {
       console.error('native error');
       log('x'.repeat(9000));
       return res.text('logged');
+    case '/concurrent':
+      await new Promise((r) => setTimeout(r, 300));
+      console.log('native ' + req.query.id);
+      log('context ' + req.query.id);
+      return res.text(req.query.id);
     case '/sleep':
       await new Promise((r) => setTimeout(r, 4000));
       return res.text('slept');
@@ -188,6 +193,27 @@ describe('runcell/node:v5 runtime image', () => {
     expect(logs).toContainEqual('x'.repeat(8000));
     expect(logs[logs.length - 1]).toBe('');
     expect(errors).toBe('error line\n');
+  });
+
+  it('keeps the logs of concurrent executions apart', async () => {
+    const ids = ['conc-a', 'conc-b', 'conc-c'];
+    const answers = await Promise.all(
+      ids.map((id) =>
+        request(`${base}/concurrent?id=${id}`, {
+          headers: { ...auth, 'x-open-runtimes-log-id': id },
+        }),
+      ),
+    );
+    expect(answers.map((a) => a.text)).toEqual(ids);
+    for (const id of ids) {
+      const lines = readFileSync(join(logsDir, `${id}_logs.log`), 'utf8')
+        .trim()
+        .split('\n');
+      expect(lines.filter((l) => !l.startsWith('Native logs detected'))).toEqual([
+        `native ${id}`,
+        `context ${id}`,
+      ]);
+    }
   });
 
   it('generates a log id when none is sent and writes nothing when logging is disabled', async () => {
@@ -341,31 +367,37 @@ describe('runcell/node:v5 build helper', () => {
     expect(res.text).toBe('built ok');
   });
 
-  it('honours OPEN_RUNTIMES_BUILD_COMPRESSION=none (plain tar named code.tar.gz) and starts from it', async () => {
-    const { id, builds } = await buildContainer(
-      { 'index.js': "module.exports = async ({ res }) => res.text('plain tar');" },
-      { env: ['OPEN_RUNTIMES_BUILD_COMPRESSION=none'] },
-    );
-    const result = await execScript(id, `${BUILD} "echo ok"`);
-    expect(result.code).toBe(0);
-    const artifact = readFileSync(join(builds, 'code.tar.gz'));
-    expect(artifact.subarray(257, 262).toString('latin1')).toBe('ustar');
+  it.each([
+    ['none', 'plain tar', (a: Buffer) => a.subarray(257, 262).toString('latin1') === 'ustar'],
+    ['zstd', 'zstd', (a: Buffer) => a.subarray(0, 4).toString('hex') === '28b52ffd'],
+  ])(
+    'honours OPEN_RUNTIMES_BUILD_COMPRESSION=%s (%s named code.tar.gz) and starts from it',
+    async (compression, _kind, isFormat) => {
+      const { id, builds } = await buildContainer(
+        { 'index.js': `module.exports = async ({ res }) => res.text('${compression}');` },
+        { env: [`OPEN_RUNTIMES_BUILD_COMPRESSION=${compression}`] },
+      );
+      const result = await execScript(id, `${BUILD} "echo ok"`);
+      expect(result.code).toBe(0);
+      const artifact = readFileSync(join(builds, 'code.tar.gz'));
+      expect(isFormat(artifact)).toBe(true);
 
-    const src = scratch.dir({ 'code.tar.gz': artifact });
-    const runtime = await scratch.start([
-      '-e',
-      'OPEN_RUNTIMES_ENTRYPOINT=index.js',
-      '-v',
-      `${src}:/tmp`,
-      IMAGES.nodeV5,
-      'bash',
-      '-c',
-      START,
-    ]);
-    const ip = await containerIp(runtime);
-    await waitForPort(ip, 3000);
-    expect((await request(`http://${ip}:3000/`)).text).toBe('plain tar');
-  });
+      const src = scratch.dir({ 'code.tar.gz': artifact });
+      const runtime = await scratch.start([
+        '-e',
+        'OPEN_RUNTIMES_ENTRYPOINT=index.js',
+        '-v',
+        `${src}:/tmp`,
+        IMAGES.nodeV5,
+        'bash',
+        '-c',
+        START,
+      ]);
+      const ip = await containerIp(runtime);
+      await waitForPort(ip, 3000);
+      expect((await request(`http://${ip}:3000/`)).text).toBe(compression);
+    },
+  );
 
   it('fails with "No source code found" when /mnt/code is empty', async () => {
     const { id } = await buildContainer({ 'index.js': '' });

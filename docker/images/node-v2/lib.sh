@@ -10,6 +10,7 @@ extract_archive() {
     1f8b*) tar -xzf "$archive" -C "$dest" ;;
     28b52ffd) (set -o pipefail && zstd -dcq "$archive" | tar -xf - -C "$dest") ;;
     68737173) unsquashfs -q -f -n -d "$dest" "$archive" >/dev/null ;;
+    504b0304) unzip -qo "$archive" -d "$dest" ;;
     *) tar -xf "$archive" -C "$dest" ;;
   esac
 }

@@ -1,5 +1,6 @@
 #!/bin/bash
 # Shared by build.sh and start.sh (sourced).
+# shellcheck disable=SC2034 # the paths are used by the scripts that source this file
 
 SERVER_DIR=/usr/local/server
 FUNCTION_DIR=$SERVER_DIR/src/function
@@ -7,15 +8,15 @@ BUILD_DIR=/usr/local/build
 CODE_DIR=/mnt/code
 
 opr_log() {
-  echo -e "\e[90m$(date +[%H:%M:%S]) \e[31m[\e[0mopen-runtimes\e[31m]\e[97m $* \e[0m"
+  echo -e "\e[90m$(date +'[%H:%M:%S]') \e[31m[\e[0mopen-runtimes\e[31m]\e[97m $* \e[0m"
 }
 
 opr_error() {
-  echo -e "\e[90m$(date +[%H:%M:%S]) \e[31m[\e[0mopen-runtimes\e[31m]\e[31m $* \e[0m"
+  echo -e "\e[90m$(date +'[%H:%M:%S]') \e[31m[\e[0mopen-runtimes\e[31m]\e[31m $* \e[0m"
 }
 
 opr_success() {
-  echo -e "\e[90m$(date +[%H:%M:%S]) \e[31m[\e[0mopen-runtimes\e[31m]\e[32m $* \e[0m"
+  echo -e "\e[90m$(date +'[%H:%M:%S]') \e[31m[\e[0mopen-runtimes\e[31m]\e[32m $* \e[0m"
 }
 
 # Build artifacts are named code.tar.gz whatever their compression, so the format comes from
@@ -27,6 +28,7 @@ opr_archive_format() {
     68737173) echo squashfs ;;
     1f8b*) echo gzip ;;
     28b52ffd) echo zstd ;;
+    504b0304) echo zip ;;
     *) echo tar ;;
   esac
 }
@@ -38,6 +40,7 @@ opr_extract() {
     squashfs) unsquashfs -q -f -n -d "$dest" "$archive" >/dev/null ;;
     gzip) tar -xzf "$archive" -C "$dest" ;;
     zstd) (set -o pipefail && zstd -dcq "$archive" | tar -xf - -C "$dest") ;;
+    zip) unzip -qo "$archive" -d "$dest" ;;
     *) tar -xf "$archive" -C "$dest" ;;
   esac
 }
