@@ -55,7 +55,11 @@ export class CancellationBus implements OnModuleDestroy {
   }
 
   async onModuleDestroy(): Promise<void> {
-    await this.subscriber?.quit().catch(() => this.subscriber?.disconnect());
+    const subscriber = this.subscriber;
+    if (!subscriber) return;
+    // quit() would wait in the offline queue forever while Redis is down.
+    if (subscriber.status !== 'ready') return subscriber.disconnect();
+    await subscriber.quit().catch(() => subscriber.disconnect());
   }
 
   private abortLocal(executionId: string): void {

@@ -53,8 +53,21 @@ export class ExecutionProcessor
   }
 
   async onApplicationShutdown(): Promise<void> {
-    // Waits for the jobs in flight; unstarted jobs stay queued for the next worker.
-    await this.worker.close();
+    // Waits for the jobs in flight (unstarted jobs stay queued for the next worker), but not
+    // forever: with Redis down a graceful close never completes.
+    const closed = this.worker.close();
+    const deadline = this.config.server.shutdownTimeoutMs;
+    const finished = await Promise.race([
+      closed.then(() => true),
+      new Promise<false>((done) => setTimeout(() => done(false), deadline).unref()),
+    ]);
+    if (!finished) {
+      this.logger.warn(`Queue worker did not close within ${deadline} ms; forcing it`);
+      await Promise.race([
+        this.worker.close(true),
+        new Promise((done) => setTimeout(done, 1000).unref()),
+      ]);
+    }
   }
 
   async process(job: Job<ExecutionJobData>, token?: string): Promise<void> {
