@@ -5,6 +5,7 @@ import { ContainerEngineModule } from './container-engine';
 import { DatabaseModule } from './database/database.module';
 import { HealthModule } from './health/health.module';
 import { RedisModule } from './redis/redis.module';
+import { RuntimesModule } from './runtimes/runtimes.module';
 
 @Module({})
 export class AppModule {
@@ -18,6 +19,7 @@ export class AppModule {
         RedisModule,
         ContainerEngineModule,
         HealthModule,
+        RuntimesModule,
       ],
     };
   }
