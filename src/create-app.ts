@@ -28,7 +28,7 @@ export async function createApp(config: RuncellConfig): Promise<NestFastifyAppli
   app.useLogger(app.get(Logger));
   app.flushLogs();
 
-  registerExecutorHttp(app, config);
+  await registerExecutorHttp(app, config);
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalPipes(createValidationPipe());
 

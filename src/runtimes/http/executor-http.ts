@@ -1,10 +1,11 @@
+import fastifyMultipart from '@fastify/multipart';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import type { FastifyRequest } from 'fastify';
 import { AllExceptionsFilter } from '../../common';
 import { RuncellConfig } from '../../config';
 import { renderExecutorError, setExecutorErrorSettings } from './executor-error.renderer';
 import { isExecutorUrl } from './executor-url';
-import { parseMultipartForm } from './multipart-form';
+import { readMultipartForm } from './multipart-form';
 import { parseUrlEncodedForm } from './php-form';
 
 let rendererRegistered = false;
@@ -14,9 +15,12 @@ type ParserDone = (error: Error | null, body?: unknown) => void;
 /**
  * Makes the HTTP server speak like the PHP executor under `/v1`: body parsing (lenient JSON,
  * PHP-style urlencoded and multipart forms), `Server: Executor` and the error envelope. Other
- * routes keep Fastify's strict JSON, a flat urlencoded form and no multipart.
+ * routes keep Fastify's strict JSON and a flat urlencoded form.
  */
-export function registerExecutorHttp(app: NestFastifyApplication, config: RuncellConfig): void {
+export async function registerExecutorHttp(
+  app: NestFastifyApplication,
+  config: RuncellConfig,
+): Promise<void> {
   const fastify = app.getHttpAdapter().getInstance();
   const bodyLimit = config.server.maxBodySize;
   const strictJson = fastify.getDefaultJsonParser('error', 'error');
@@ -35,9 +39,13 @@ export function registerExecutorHttp(app: NestFastifyApplication, config: Runcel
       done(null, isExecutorUrl(request.url) ? parseUrlEncodedForm(text) : parseFlatForm(text));
     },
   );
-  app.useBodyParser('multipart/form-data', { bodyLimit }, (request, body, done: ParserDone) => {
-    if (!isExecutorUrl(request.url)) return done(unsupportedMediaType(request as FastifyRequest));
-    done(null, parseMultipartForm(body, request.headers['content-type'] ?? ''));
+  // The multipart parser only marks the request; `/v1` reads the parts here, other routes may
+  // use `request.parts()` / `request.file()` themselves.
+  await app.register(fastifyMultipart, { limits: { fileSize: bodyLimit } });
+  fastify.addHook('preValidation', async (request) => {
+    if (isExecutorUrl(request.url) && request.isMultipart()) {
+      request.body = await readMultipartForm(request, bodyLimit);
+    }
   });
 
   fastify.addHook('onSend', async (request, reply) => {
@@ -77,14 +85,4 @@ function parseFlatForm(text: string): Record<string, string | string[]> {
     else form[key] = Array.isArray(existing) ? [...existing, value] : [existing, value];
   }
   return form;
-}
-
-function unsupportedMediaType(request: FastifyRequest): Error {
-  const error = new Error(
-    `Unsupported Media Type: ${request.headers['content-type'] ?? ''}`,
-  ) as Error & { statusCode: number; code: string };
-  error.name = 'FastifyError';
-  error.statusCode = 415;
-  error.code = 'FST_ERR_CTP_INVALID_MEDIA_TYPE';
-  return error;
 }
