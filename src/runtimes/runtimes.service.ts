@@ -20,6 +20,8 @@ export interface CreateRuntimeResult {
 }
 
 const REMOVE_DELAY_MS = 2_000;
+/** Docker's container name rule; the name is also a folder name under the work folder. */
+const DOCKER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 
 /** Create, list, get and delete runtimes (§1.2–1.5); also the start used by cold starts. */
 @Injectable()
@@ -69,6 +71,12 @@ export class RuntimesService implements OnModuleInit, OnModuleDestroy {
     this.assertAccepting();
     this.assertImageAllowed(params.image);
     const name = this.runtimeName(params.runtimeId);
+    if (!DOCKER_NAME.test(name)) {
+      throw new ExecutorError(
+        ExecutorErrorType.EXECUTION_BAD_REQUEST,
+        'Runtime ID may only contain letters, numbers, dots, underscores and hyphens.',
+      );
+    }
     const existing = this.registry.get(name);
     if (existing) {
       throw new ExecutorError(

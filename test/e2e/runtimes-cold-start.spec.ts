@@ -32,6 +32,7 @@ describe('OpenRuntimes /v1 cold starts, v2 and v4 (e2e)', () => {
     removeArchive(v5Archive);
     removeArchive(v2Archive);
     expect(await sut.containers()).toEqual([]);
+    expect(await sut.networkExists()).toBe(false);
   });
 
   async function executeJson(runtimeId: string, params: Record<string, unknown>) {

@@ -11,6 +11,7 @@ describe('OpenRuntimes /v1 configuration (e2e)', () => {
     afterAll(async () => {
       await sut.close();
       expect(await sut.containers()).toEqual([]);
+      expect(await sut.networkExists()).toBe(false);
     });
 
     it.each(['Bearer ', 'Bearer anything', 'Bearer executor-test-secret'])(
@@ -42,6 +43,7 @@ describe('OpenRuntimes /v1 configuration (e2e)', () => {
     afterAll(async () => {
       await sut.close();
       expect(await sut.containers()).toEqual([]);
+      expect(await sut.networkExists()).toBe(false);
     });
 
     it('refuses an image that is not on the list', async () => {

@@ -44,6 +44,7 @@ describe('OpenRuntimes /v1 executions, v5 (e2e)', () => {
     await sut.close();
     removeArchive(archive);
     expect(await sut.containers()).toEqual([]);
+    expect(await sut.networkExists()).toBe(false);
   });
 
   interface ExecuteOptions {

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import {
   executorCall,
   ExecutorHarness,
@@ -21,11 +22,7 @@ describe('OpenRuntimes /v1 runtimes (e2e)', () => {
   afterAll(async () => {
     await sut.close();
     removeArchive(archive);
-    const network = await sut.docker
-      .getNetwork(sut.network)
-      .inspect()
-      .catch(() => undefined);
-    expect(network).toBeUndefined();
+    expect(await sut.networkExists()).toBe(false);
     expect(await sut.containers()).toEqual([]);
   });
 
@@ -139,6 +136,40 @@ describe('OpenRuntimes /v1 runtimes (e2e)', () => {
     ])('rejects with 400: %s', async (message, json) => {
       expectError(await call('POST', '/v1/runtimes', { json }), 400, 'general_unknown', message);
     });
+
+    it('limits an execution body to 20 MiB and a request to the configured 22 MiB', async () => {
+      const tooLong = await call('POST', '/v1/runtimes/any/executions', {
+        json: { body: 'b'.repeat(20 * 1024 * 1024 + 1) },
+      });
+      expectError(
+        tooLong,
+        400,
+        'general_unknown',
+        'Invalid `body` param: Value must be a valid string and at least 1 chars and no longer than 20971520 chars',
+      );
+      const tooBig = await call('POST', '/v1/runtimes/any/executions', {
+        json: { body: 'b'.repeat(23 * 1024 * 1024) },
+      });
+      expect(tooBig.status).toBe(413);
+      expect(tooBig.json()).toMatchObject({ type: 'general_unknown', code: 413 });
+      expect(tooBig.headers.get('server')).toBe('Executor');
+    });
+
+    it.each(['../../escape', 'a/b', 'white space'])(
+      'refuses runtime id %j, which is no Docker name, before touching any file',
+      async (runtimeId) => {
+        const response = await call('POST', '/v1/runtimes', {
+          json: { runtimeId, image: IMAGE, source: archive },
+        });
+        expectError(
+          response,
+          400,
+          'execution_bad_request',
+          'Runtime ID may only contain letters, numbers, dots, underscores and hyphens.',
+        );
+        expect(readdirSync(sut.tmpDir)).toEqual([]);
+      },
+    );
 
     it('rejects a bad cache key with execution_bad_request', async () => {
       const response = await call('POST', '/v1/runtimes', {

@@ -22,6 +22,7 @@ export interface ExecutorHarness {
   docker: Docker;
   /** Containers labelled with this harness's executor hostname. */
   containers(): Promise<Docker.ContainerInfo[]>;
+  networkExists(): Promise<boolean>;
   close(): Promise<void>;
 }
 
@@ -60,6 +61,12 @@ export async function startExecutorHarness(
     tmpDir,
     docker,
     containers,
+    networkExists: () =>
+      docker
+        .getNetwork(network)
+        .inspect()
+        .then(() => true)
+        .catch(() => false),
     close: async () => {
       await app.close();
       for (const container of await containers()) {
