@@ -61,6 +61,14 @@ describe('OpenRuntimes /v1 runtimes (e2e)', () => {
       expectError(response, 401, 'general_unauthorized', 'Missing executor key');
     });
 
+    it('answers 401 before reading a malformed multipart body', async () => {
+      const response = await call('POST', '/v1/runtimes', {
+        body: '--XyZ\r\nContent-Disposition: form-data; name="runtimeId"\r\n\r\nabc',
+        headers: { authorization: '', 'content-type': 'multipart/form-data; boundary=XyZ' },
+      });
+      expectError(response, 401, 'general_unauthorized', 'Missing executor key');
+    });
+
     it('accepts any scheme word before the secret', async () => {
       const response = await call('GET', '/v1/runtimes', {
         headers: { authorization: 'Foo executor-test-secret' },
@@ -170,6 +178,18 @@ describe('OpenRuntimes /v1 runtimes (e2e)', () => {
         expect(readdirSync(sut.tmpDir)).toEqual([]);
       },
     );
+
+    it('limits multipart parts together to the configured 22 MiB', async () => {
+      const form = multipartBody({
+        first: Buffer.alloc(12 * 1024 * 1024, 1),
+        second: Buffer.alloc(12 * 1024 * 1024, 2),
+      });
+      const response = await call('POST', '/v1/runtimes/any/executions', {
+        body: form.body,
+        headers: { 'content-type': form.contentType },
+      });
+      expectError(response, 413, 'general_unknown', 'Request body is too large');
+    });
 
     it('rejects a bad cache key with execution_bad_request', async () => {
       const response = await call('POST', '/v1/runtimes', {

@@ -44,6 +44,10 @@ export function describeExecutorError(
     status = exception.getStatus();
     unexpected = status >= 500;
     if (status === 404 && /^Cannot /.test(exception.message)) message = 'Not Found';
+  } else if (isClientError(exception)) {
+    // A body-parsing error from Fastify or one of its plugins, raised by the route itself.
+    status = exception.statusCode;
+    unexpected = false;
   }
   if (unexpected && settings.env === 'production') message = MASKED_MESSAGE;
   return { status, body: { type, message, code: status, version: settings.version }, unexpected };
@@ -68,4 +72,9 @@ export function renderExecutorError(
     .header('pragma', 'no-cache')
     .send(JSON.stringify(body));
   return true;
+}
+
+function isClientError(error: unknown): error is Error & { statusCode: number } {
+  const status = (error as { statusCode?: unknown } | null)?.statusCode;
+  return error instanceof Error && typeof status === 'number' && status >= 400 && status < 500;
 }

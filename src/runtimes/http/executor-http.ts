@@ -6,6 +6,7 @@ import { RuncellConfig } from '../../config';
 import { renderExecutorError, setExecutorErrorSettings } from './executor-error.renderer';
 import { isExecutorUrl } from './executor-url';
 import { readMultipartForm } from './multipart-form';
+import { deferBodyError } from './executor-params.decorator';
 import { parseUrlEncodedForm } from './php-form';
 
 let rendererRegistered = false;
@@ -43,8 +44,13 @@ export async function registerExecutorHttp(
   // use `request.parts()` / `request.file()` themselves.
   await app.register(fastifyMultipart, { limits: { fileSize: bodyLimit } });
   fastify.addHook('preValidation', async (request) => {
-    if (isExecutorUrl(request.url) && request.isMultipart()) {
+    if (!isExecutorUrl(request.url) || !request.isMultipart()) return;
+    try {
       request.body = await readMultipartForm(request, bodyLimit);
+    } catch (error) {
+      // Raised when the parameters are read, after the auth check: 401 wins over 400.
+      request.body = {};
+      deferBodyError(request, error);
     }
   });
 
