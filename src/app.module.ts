@@ -10,6 +10,7 @@ import { ExecutionsModule } from './executions/executions.module';
 import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RedisModule } from './redis/redis.module';
+import { RuntimesModule } from './runtimes/runtimes.module';
 import { TasksModule } from './tasks/tasks.module';
 
 export interface AppOptions {
@@ -34,6 +35,7 @@ export class AppModule {
         AuthModule,
         TasksModule,
         ExecutionsModule.forRole(config.appRole),
+        RuntimesModule,
       ],
     };
   }

@@ -10,6 +10,7 @@ import {
   REQUEST_ID_HEADER,
 } from './common';
 import { RuncellConfig } from './config';
+import { registerExecutorHttp } from './runtimes/http/executor-http';
 
 /** Builds the configured application without listening, for `main.ts` and for tests. */
 export async function createApp(
@@ -34,6 +35,7 @@ export async function createApp(
   app.useLogger(app.get(Logger));
   app.flushLogs();
 
+  await registerExecutorHttp(app, config);
   app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalPipes(createValidationPipe());
 

@@ -1,0 +1,73 @@
+import { Controller, Delete, Get, Header, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConflictResponse,
+  ApiCreatedResponse,
+  ApiNotFoundResponse,
+  ApiOkResponse,
+  ApiOperation,
+  ApiTags,
+  ApiUnauthorizedResponse,
+} from '@nestjs/swagger';
+import { ExecutorAuth } from '../common';
+import { InjectConfig, RuncellConfig } from '../config';
+import { CreateRuntimeResponseDto, ExecutorErrorDto, RuntimeDto } from './dto/runtime.dto';
+import { ExecutorAuthGuard } from './http/executor-auth.guard';
+import { ExecutorParams } from './http/executor-params.decorator';
+import { parseCreateRuntimeParams, parseRuntimeIdParam } from './params/runtime-params';
+import { RuntimesService } from './runtimes.service';
+
+const JSON_UTF8 = 'application/json; charset=UTF-8';
+
+@ApiTags('executor')
+@ApiBearerAuth('executor')
+@ApiUnauthorizedResponse({ type: ExecutorErrorDto, description: '`general_unauthorized`' })
+@ExecutorAuth()
+@UseGuards(ExecutorAuthGuard)
+@Controller('v1/runtimes')
+export class RuntimesController {
+  constructor(
+    @InjectConfig() private readonly config: RuncellConfig,
+    private readonly runtimes: RuntimesService,
+  ) {}
+
+  @Post()
+  @HttpCode(201)
+  @Header('content-type', JSON_UTF8)
+  @ApiOperation({ summary: 'Create a runtime container' })
+  @ApiBody({ description: 'OpenRuntimes create parameters (JSON, multipart or urlencoded)' })
+  @ApiCreatedResponse({ type: CreateRuntimeResponseDto })
+  @ApiConflictResponse({ type: ExecutorErrorDto, description: '`runtime_conflict`' })
+  create(@ExecutorParams() params: Record<string, unknown>) {
+    return this.runtimes.create(
+      parseCreateRuntimeParams(params, this.config.executor.runtimeVersions),
+    );
+  }
+
+  @Get()
+  @Header('content-type', JSON_UTF8)
+  @ApiOperation({ summary: 'List the runtimes of this executor' })
+  @ApiOkResponse({ type: [RuntimeDto] })
+  list(): RuntimeDto[] {
+    return this.runtimes.list();
+  }
+
+  @Get(':runtimeId')
+  @Header('content-type', JSON_UTF8)
+  @ApiOperation({ summary: 'Get one runtime' })
+  @ApiOkResponse({ type: RuntimeDto })
+  @ApiNotFoundResponse({ type: ExecutorErrorDto, description: '`runtime_not_found`' })
+  get(@Param('runtimeId') runtimeId: string): RuntimeDto {
+    return this.runtimes.get(parseRuntimeIdParam(runtimeId));
+  }
+
+  @Delete(':runtimeId')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Remove a runtime container' })
+  @ApiOkResponse({ description: 'Empty body' })
+  @ApiNotFoundResponse({ type: ExecutorErrorDto, description: '`runtime_not_found`' })
+  async delete(@Param('runtimeId') runtimeId: string): Promise<void> {
+    await this.runtimes.delete(parseRuntimeIdParam(runtimeId));
+  }
+}

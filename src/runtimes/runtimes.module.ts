@@ -1,0 +1,26 @@
+import { Module } from '@nestjs/common';
+import { RuntimeContainerService } from './containers/runtime-container.service';
+import { RuntimeNetworks } from './containers/runtime-networks.service';
+import { ExecutionsController } from './executions/executions.controller';
+import { ExecutionsService } from './executions/executions.service';
+import { ExecutorAuthGuard } from './http/executor-auth.guard';
+import { RuntimeRegistry } from './registry/runtime-registry.service';
+import { RuntimesController } from './runtimes.controller';
+import { RuntimesService } from './runtimes.service';
+import { LocalSourceFetcher, SOURCE_FETCHER } from './source/source-fetcher';
+
+/** The OpenRuntimes executor API (`/v1`): runtimes and executions. */
+@Module({
+  controllers: [RuntimesController, ExecutionsController],
+  providers: [
+    RuntimeRegistry,
+    RuntimeNetworks,
+    RuntimeContainerService,
+    RuntimesService,
+    ExecutionsService,
+    ExecutorAuthGuard,
+    { provide: SOURCE_FETCHER, useClass: LocalSourceFetcher },
+  ],
+  exports: [RuntimesService, RuntimeRegistry, RuntimeContainerService],
+})
+export class RuntimesModule {}

@@ -1,0 +1,191 @@
+import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
+import { randomBytes } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { InjectConfig, RuncellConfig } from '../config';
+import { ContainerEngineError } from '../container-engine';
+import { RuntimeContainerService } from './containers/runtime-container.service';
+import { ExecutorError, ExecutorErrorType } from './http/executor-error';
+import { CreateRuntimeParams, RuntimeStartParams } from './params/runtime-params';
+import {
+  nowSeconds,
+  RuntimeEntry,
+  RuntimeRegistry,
+  RuntimeRow,
+} from './registry/runtime-registry.service';
+
+export interface CreateRuntimeResult {
+  output: { timestamp: string; content: string }[];
+  startTime: number;
+  duration: number;
+}
+
+const REMOVE_DELAY_MS = 2_000;
+/** Docker's container name rule; the name is also a folder name under the work folder. */
+const DOCKER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+
+/** Create, list, get and delete runtimes (§1.2–1.5); also the start used by cold starts. */
+@Injectable()
+export class RuntimesService implements OnModuleInit, OnModuleDestroy {
+  private readonly logger = new Logger(RuntimesService.name);
+  private readonly starting = new Map<string, Promise<void>>();
+  private accepting = true;
+
+  constructor(
+    @InjectConfig() private readonly config: RuncellConfig,
+    private readonly registry: RuntimeRegistry,
+    private readonly containers: RuntimeContainerService,
+  ) {}
+
+  onModuleInit(): void {
+    if (this.config.executor.secret === '') {
+      this.logger.warn('The executor secret is empty: every authenticated /v1 call is rejected');
+    }
+  }
+
+  onModuleDestroy(): void {
+    this.accepting = false;
+  }
+
+  runtimeName(runtimeId: string): string {
+    return `${this.config.executor.hostname}-${runtimeId}`;
+  }
+
+  async create(params: CreateRuntimeParams): Promise<CreateRuntimeResult> {
+    if (isSet(params.command) || isSet(params.destination)) {
+      throw ExecutorError.generic('Builds are not supported by this executor yet.', 501);
+    }
+    const startTime = nowSeconds();
+    await this.start(params);
+    if (params.remove) {
+      await sleep(REMOVE_DELAY_MS);
+      await this.discard(this.runtimeName(params.runtimeId));
+    }
+    return { output: [], startTime, duration: nowSeconds() - startTime };
+  }
+
+  /**
+   * Registers a pending row (synchronously, so a concurrent create sees it) and runs the
+   * container. On failure the container, the work folder and the row are removed.
+   */
+  start(params: RuntimeStartParams): Promise<void> {
+    this.assertAccepting();
+    this.assertImageAllowed(params.image);
+    const name = this.runtimeName(params.runtimeId);
+    if (!DOCKER_NAME.test(name)) {
+      throw new ExecutorError(
+        ExecutorErrorType.EXECUTION_BAD_REQUEST,
+        'Runtime ID may only contain letters, numbers, dots, underscores and hyphens.',
+      );
+    }
+    const existing = this.registry.get(name);
+    if (existing) {
+      throw new ExecutorError(
+        ExecutorErrorType.RUNTIME_CONFLICT,
+        existing.row.status === 'pending'
+          ? 'A runtime with the same ID is already being created. Attempt a execution soon.'
+          : undefined,
+      );
+    }
+    const now = nowSeconds();
+    const entry: RuntimeEntry = {
+      row: {
+        version: params.version,
+        created: now,
+        updated: now,
+        name,
+        hostname: randomBytes(16).toString('hex'),
+        status: 'pending',
+        key: randomBytes(16).toString('hex'),
+        listening: 0,
+        image: params.image,
+        initialised: 0,
+      },
+    };
+    this.registry.set(entry);
+    const started = this.launch(entry, params).finally(() => this.starting.delete(name));
+    this.starting.set(name, started);
+    return started;
+  }
+
+  /** The start in progress for `name`, if any. */
+  startInProgress(name: string): Promise<void> | undefined {
+    return this.starting.get(name);
+  }
+
+  list(): RuntimeRow[] {
+    return this.registry.rows();
+  }
+
+  get(runtimeId: string): RuntimeRow {
+    const entry = this.registry.get(this.runtimeName(runtimeId));
+    if (!entry) throw new ExecutorError(ExecutorErrorType.RUNTIME_NOT_FOUND);
+    return { ...entry.row };
+  }
+
+  async delete(runtimeId: string): Promise<void> {
+    const name = this.runtimeName(runtimeId);
+    if (!this.registry.has(name)) throw new ExecutorError(ExecutorErrorType.RUNTIME_NOT_FOUND);
+    try {
+      await this.containers.remove(name);
+    } catch (error) {
+      const status = error instanceof ContainerEngineError ? (error.statusCode ?? 500) : 500;
+      throw ExecutorError.generic(
+        `Failed to remove container: ${(error as Error).message} Response Code: ${status}`,
+      );
+    }
+    this.registry.remove(name);
+  }
+
+  private async launch(entry: RuntimeEntry, params: RuntimeStartParams): Promise<void> {
+    const name = entry.row.name;
+    const request = { name, hostname: entry.row.hostname, secret: entry.row.key, params };
+    const startedAt = nowSeconds();
+    try {
+      await this.containers.prepareFolders(request);
+      const container = await this.containers.run(request);
+      if (this.registry.get(name) !== entry) {
+        throw new ExecutorError(ExecutorErrorType.RUNTIME_NOT_FOUND, 'Runtime no longer exists.');
+      }
+      entry.address = container.address;
+      entry.row.status = `Up ${formatRounded(nowSeconds() - startedAt)}s`;
+      entry.row.initialised = 1;
+      entry.row.updated = nowSeconds();
+    } catch (error) {
+      if (this.registry.get(name) === entry || !this.registry.has(name)) {
+        await this.containers.remove(name).catch(() => false);
+        await this.containers.removeFolders(name).catch(() => undefined);
+      }
+      this.registry.remove(name, entry);
+      throw error;
+    }
+  }
+
+  private async discard(name: string): Promise<void> {
+    await this.containers.remove(name).catch(() => false);
+    await this.containers.removeFolders(name).catch(() => undefined);
+    this.registry.remove(name);
+  }
+
+  private assertAccepting(): void {
+    if (!this.accepting) throw ExecutorError.generic('The executor is shutting down.', 503);
+  }
+
+  private assertImageAllowed(image: string): void {
+    const allowed = this.config.executor.runtimes;
+    if (allowed.length > 0 && !allowed.includes(image)) {
+      throw new ExecutorError(
+        ExecutorErrorType.EXECUTION_BAD_REQUEST,
+        `Image "${image}" is not allowed by this executor.`,
+      );
+    }
+  }
+}
+
+/** PHP's "0" counts as empty. */
+function isSet(value: string): boolean {
+  return value !== '' && value !== '0';
+}
+
+function formatRounded(seconds: number): string {
+  return String(Math.round(seconds * 100) / 100);
+}

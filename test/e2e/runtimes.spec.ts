@@ -1,0 +1,411 @@
+import { readdirSync } from 'node:fs';
+import {
+  executorCall,
+  ExecutorHarness,
+  functionArchive,
+  multipartBody,
+  removeArchive,
+  startExecutorHarness,
+} from '../support/executor-harness';
+
+const IMAGE = 'runcell/node:v5';
+
+describe('OpenRuntimes /v1 runtimes (e2e)', () => {
+  let sut: ExecutorHarness;
+  let archive: string;
+
+  beforeAll(async () => {
+    sut = await startExecutorHarness();
+    archive = functionArchive({ 'index.js': 'module.exports = async (c) => c.res.send("ok");' });
+  });
+
+  afterAll(async () => {
+    await sut.close();
+    removeArchive(archive);
+    expect(await sut.networkExists()).toBe(false);
+    expect(await sut.containers()).toEqual([]);
+  });
+
+  const call = (method: string, path: string, options?: Parameters<typeof executorCall>[3]) =>
+    executorCall(sut.baseUrl, method, path, options);
+
+  function expectError(
+    response: Awaited<ReturnType<typeof call>>,
+    status: number,
+    type: string,
+    message: string,
+  ) {
+    expect({ status: response.status, body: response.json() }).toEqual({
+      status,
+      body: { type, message, code: status, version: sut.config.executor.version },
+    });
+    expect(response.headers.get('content-type')).toBe('application/json; charset=UTF-8');
+    expect(response.headers.get('server')).toBe('Executor');
+    expect(response.headers.get('cache-control')).toBe('no-cache, no-store, must-revalidate');
+    expect(response.headers.get('expires')).toBe('0');
+    expect(response.headers.get('pragma')).toBe('no-cache');
+  }
+
+  describe('auth', () => {
+    it.each([
+      ['no header', {}],
+      ['a wrong secret', { authorization: 'Bearer nope' }],
+      ['a token of "0"', { authorization: 'Bearer 0' }],
+      ['no token after the scheme', { authorization: `Bearer` }],
+      ['the secret without a scheme word', { authorization: 'executor-test-secret' }],
+    ])('answers 401 general_unauthorized for %s, before validating', async (_case, headers) => {
+      const response = await call('POST', '/v1/runtimes', {
+        json: { runtimeId: '' },
+        headers: { authorization: '', ...headers },
+      });
+      expectError(response, 401, 'general_unauthorized', 'Missing executor key');
+    });
+
+    it('answers 401 before reading a malformed multipart body', async () => {
+      const response = await call('POST', '/v1/runtimes', {
+        body: '--XyZ\r\nContent-Disposition: form-data; name="runtimeId"\r\n\r\nabc',
+        headers: { authorization: '', 'content-type': 'multipart/form-data; boundary=XyZ' },
+      });
+      expectError(response, 401, 'general_unauthorized', 'Missing executor key');
+    });
+
+    it('accepts any scheme word before the secret', async () => {
+      const response = await call('GET', '/v1/runtimes', {
+        headers: { authorization: 'Foo executor-test-secret' },
+      });
+      expect(response.status).toBe(200);
+    });
+
+    it('answers unknown /v1 routes with 404 Not Found before auth', async () => {
+      const response = await call('GET', '/v1/nothing-here', { headers: { authorization: '' } });
+      expectError(response, 404, 'general_unknown', 'Not Found');
+    });
+
+    it('leaves /v1/health open', async () => {
+      const response = await call('GET', '/v1/health', { headers: { authorization: '' } });
+      expect(response.status).toBe(200);
+      expect(response.body.toString()).toBe('OK');
+      expect(response.headers.get('server')).toBe('Executor');
+    });
+  });
+
+  describe('parameters', () => {
+    it.each([
+      ['Param "runtimeId" is not optional.', {}],
+      ['Param "image" is not optional.', { runtimeId: 'a' }],
+      [
+        'Invalid `runtimeId` param: Value must be a valid string and at least 1 chars and no longer than 64 chars',
+        { runtimeId: '', image: IMAGE },
+      ],
+      [
+        'Invalid `runtimeId` param: Value must be a valid string and at least 1 chars and no longer than 64 chars',
+        { runtimeId: 'x'.repeat(65), image: IMAGE },
+      ],
+      [
+        'Invalid `image` param: Value must be a valid string and at least 1 chars and no longer than 128 chars',
+        { runtimeId: 'a', image: 'i'.repeat(129) },
+      ],
+      [
+        'Invalid `entrypoint` param: Value must be a valid string and no longer than 256 chars',
+        { runtimeId: 'a', image: IMAGE, entrypoint: 'e'.repeat(257) },
+      ],
+      [
+        'Invalid `runtimeEntrypoint` param: Value must be a valid string and no longer than 1024 chars',
+        { runtimeId: 'a', image: IMAGE, runtimeEntrypoint: 'e'.repeat(1025) },
+      ],
+      [
+        'Invalid `variables` param: Value must be a valid object.',
+        { runtimeId: 'a', image: IMAGE, variables: ['x'] },
+      ],
+      [
+        'Invalid `timeout` param: Value must be a valid signed 32-bit integer between -2,147,483,648 and 2,147,483,647',
+        { runtimeId: 'a', image: IMAGE, timeout: '10' },
+      ],
+      [
+        'Invalid `remove` param: Value must be a valid boolean',
+        { runtimeId: 'a', image: IMAGE, remove: 'yes' },
+      ],
+      [
+        'Invalid `cpus` param: Value must be a valid float',
+        { runtimeId: 'a', image: IMAGE, cpus: 'many' },
+      ],
+      [
+        'Invalid `memory` param: Value must be a valid signed 32-bit integer between -2,147,483,648 and 2,147,483,647',
+        { runtimeId: 'a', image: IMAGE, memory: 1.5 },
+      ],
+      [
+        'Invalid `version` param: Value must be one of (v2, v4, v5)',
+        { runtimeId: 'a', image: IMAGE, version: 'v9' },
+      ],
+      [
+        'Invalid `restartPolicy` param: Value must be one of (no, always, on-failure, unless-stopped)',
+        { runtimeId: 'a', image: IMAGE, restartPolicy: 'Always' },
+      ],
+    ])('rejects with 400: %s', async (message, json) => {
+      expectError(await call('POST', '/v1/runtimes', { json }), 400, 'general_unknown', message);
+    });
+
+    it('limits an execution body to 20 MiB and a request to the configured 22 MiB', async () => {
+      const tooLong = await call('POST', '/v1/runtimes/any/executions', {
+        json: { body: 'b'.repeat(20 * 1024 * 1024 + 1) },
+      });
+      expectError(
+        tooLong,
+        400,
+        'general_unknown',
+        'Invalid `body` param: Value must be a valid string and at least 1 chars and no longer than 20971520 chars',
+      );
+      const tooBig = await call('POST', '/v1/runtimes/any/executions', {
+        json: { body: 'b'.repeat(23 * 1024 * 1024) },
+      });
+      expect(tooBig.status).toBe(413);
+      expect(tooBig.json()).toMatchObject({ type: 'general_unknown', code: 413 });
+      expect(tooBig.headers.get('server')).toBe('Executor');
+    });
+
+    it.each(['../../escape', 'a/b', 'white space'])(
+      'refuses runtime id %j, which is no Docker name, before touching any file',
+      async (runtimeId) => {
+        const response = await call('POST', '/v1/runtimes', {
+          json: { runtimeId, image: IMAGE, source: archive },
+        });
+        expectError(
+          response,
+          400,
+          'execution_bad_request',
+          'Runtime ID may only contain letters, numbers, dots, underscores and hyphens.',
+        );
+        expect(readdirSync(sut.tmpDir)).toEqual([]);
+      },
+    );
+
+    it('limits multipart parts together to the configured 22 MiB', async () => {
+      const form = multipartBody({
+        first: Buffer.alloc(12 * 1024 * 1024, 1),
+        second: Buffer.alloc(12 * 1024 * 1024, 2),
+      });
+      const response = await call('POST', '/v1/runtimes/any/executions', {
+        body: form.body,
+        headers: { 'content-type': form.contentType },
+      });
+      expectError(response, 413, 'general_unknown', 'Request body is too large');
+    });
+
+    it('rejects a bad cache key with execution_bad_request', async () => {
+      const response = await call('POST', '/v1/runtimes', {
+        json: { runtimeId: 'a', image: IMAGE, cacheKey: '-bad' },
+      });
+      expectError(
+        response,
+        400,
+        'execution_bad_request',
+        'Cache key must start with a letter or number and may only contain letters, numbers, dots, underscores, and hyphens.',
+      );
+    });
+
+    it('reports a missing image as a generic 500 and leaves nothing behind', async () => {
+      const response = await call('POST', '/v1/runtimes', {
+        json: { runtimeId: 'no-image', image: 'runcell/does-not-exist:1' },
+      });
+      expect(response.status).toBe(500);
+      expect(response.json()).toMatchObject({
+        type: 'general_unknown',
+        message: expect.stringContaining('Missing image "runcell/does-not-exist:1"'),
+      });
+      expect((await call('GET', '/v1/runtimes/no-image')).status).toBe(404);
+    });
+
+    it('reports a missing source file as a generic 500', async () => {
+      const response = await call('POST', '/v1/runtimes', {
+        json: { runtimeId: 'no-source', image: IMAGE, source: '/nonexistent/code.tar.gz' },
+      });
+      expectError(
+        response,
+        500,
+        'general_unknown',
+        'Failed to copy source code to temporary directory',
+      );
+    });
+  });
+
+  describe('create, list, get, delete', () => {
+    it('creates a runtime container with the OpenRuntimes name, labels, limits and env', async () => {
+      const response = await call('POST', '/v1/runtimes', {
+        json: {
+          runtimeId: 'basic',
+          image: IMAGE,
+          source: archive,
+          entrypoint: 'index.js',
+          variables: { GREETING: 'hi', 'BAD KEY!': 'x', NUMBER: 5 },
+          cpus: 0.5,
+          memory: 256,
+          unknownParameter: 'ignored',
+        },
+      });
+      expect(response.status).toBe(201);
+      expect(response.headers.get('content-type')).toBe('application/json; charset=UTF-8');
+      expect(response.headers.get('server')).toBe('Executor');
+      const body = response.json();
+      expect(body).toEqual({
+        output: [],
+        startTime: expect.any(Number),
+        duration: expect.any(Number),
+      });
+
+      const container = sut.docker.getContainer(`${sut.hostname}-basic`);
+      const info = await container.inspect();
+      expect(info.State.Running).toBe(true);
+      expect(info.Config.Labels).toMatchObject({
+        'openruntimes-executor': sut.hostname,
+        'openruntimes-runtime-id': 'basic',
+        'runcell.managed': 'true',
+        'runcell.kind': 'runtime',
+      });
+      expect(info.HostConfig.CpuQuota).toBe(50_000);
+      expect(info.HostConfig.Memory).toBe(256_000_000);
+      expect(info.Config.Cmd).toEqual(['tail', '-f', '/dev/null']);
+      expect(Object.keys(info.NetworkSettings.Networks)).toEqual([sut.network]);
+      expect(info.Config.Env).toEqual(
+        expect.arrayContaining([
+          'GREETING=hi',
+          'BADKEY=x',
+          'NUMBER=5',
+          'OPEN_RUNTIMES_ENTRYPOINT=index.js',
+          `OPEN_RUNTIMES_HOSTNAME=${sut.hostname}`,
+          'OPEN_RUNTIMES_CPUS=0.5',
+          'OPEN_RUNTIMES_MEMORY=256',
+          'CI=true',
+        ]),
+      );
+      expect(info.HostConfig.Binds).toEqual([
+        `${sut.tmpDir}/${sut.hostname}-basic/src:/tmp:rw`,
+        `${sut.tmpDir}/${sut.hostname}-basic/builds:/mnt/code:rw`,
+        `${sut.tmpDir}/${sut.hostname}-basic/logs:/mnt/logs:rw`,
+        `${sut.tmpDir}/${sut.hostname}-basic/logging:/tmp/logging:rw`,
+      ]);
+    });
+
+    it('lists and gets the state row', async () => {
+      const list = await call('GET', '/v1/runtimes');
+      expect(list.status).toBe(200);
+      const rows = list.json();
+      expect(rows).toHaveLength(1);
+      const row = rows[0];
+      expect(row).toEqual({
+        version: 'v5',
+        created: expect.any(Number),
+        updated: expect.any(Number),
+        name: `${sut.hostname}-basic`,
+        hostname: expect.stringMatching(/^[0-9a-f]{32}$/),
+        status: expect.stringMatching(/^Up \d+(\.\d+)?s$/),
+        key: expect.stringMatching(/^[0-9a-f]{32}$/),
+        listening: 0,
+        image: IMAGE,
+        initialised: 1,
+      });
+      const one = await call('GET', '/v1/runtimes/basic');
+      expect(one.status).toBe(200);
+      expect(one.json()).toEqual(row);
+    });
+
+    it('refuses a second runtime with the same id', async () => {
+      const response = await call('POST', '/v1/runtimes', {
+        json: { runtimeId: 'basic', image: IMAGE },
+      });
+      expectError(response, 409, 'runtime_conflict', 'Runtime already exists ');
+    });
+
+    it('refuses a create while the same id is being created', async () => {
+      const json = { runtimeId: 'racing', image: IMAGE };
+      const responses = await Promise.all([
+        call('POST', '/v1/runtimes', { json }),
+        call('POST', '/v1/runtimes', { json }),
+      ]);
+      const statuses = responses.map((response) => response.status).sort();
+      expect(statuses).toEqual([201, 409]);
+      const conflict = responses.find((response) => response.status === 409)!;
+      expectError(
+        conflict,
+        409,
+        'runtime_conflict',
+        'A runtime with the same ID is already being created. Attempt a execution soon.',
+      );
+      expect((await call('DELETE', '/v1/runtimes/racing')).status).toBe(200);
+    });
+
+    it('deletes a runtime with an empty 200 and removes its container', async () => {
+      const response = await call('DELETE', '/v1/runtimes/basic');
+      expect(response.status).toBe(200);
+      expect(response.body.length).toBe(0);
+      expect(response.headers.get('content-type')).toBeNull();
+      expect(response.headers.get('server')).toBe('Executor');
+      await expect(sut.docker.getContainer(`${sut.hostname}-basic`).inspect()).rejects.toThrow();
+      expect((await call('GET', '/v1/runtimes')).json()).toEqual([]);
+    });
+
+    it('answers 404 runtime_not_found for unknown ids', async () => {
+      expectError(
+        await call('GET', '/v1/runtimes/basic'),
+        404,
+        'runtime_not_found',
+        'Runtime not found',
+      );
+      expectError(
+        await call('DELETE', '/v1/runtimes/basic'),
+        404,
+        'runtime_not_found',
+        'Runtime not found',
+      );
+    });
+
+    it('reads multipart and urlencoded bodies like PHP, with bracket keys and string values', async () => {
+      const multipart = multipartBody({
+        runtimeId: 'form-multipart',
+        image: IMAGE,
+        'variables[FROM_FORM]': 'yes',
+        cpus: '0.25',
+        memory: '',
+        remove: '',
+        version: 'v5',
+      });
+      const created = await call('POST', '/v1/runtimes', {
+        body: multipart.body,
+        headers: { 'content-type': multipart.contentType },
+      });
+      expect(created.status).toBe(201);
+      const info = await sut.docker.getContainer(`${sut.hostname}-form-multipart`).inspect();
+      expect(info.Config.Env).toEqual(expect.arrayContaining(['FROM_FORM=yes']));
+      expect(info.HostConfig.CpuQuota).toBe(25_000);
+      expect(info.HostConfig.Memory).toBe(512_000_000);
+
+      const urlencoded = await call('POST', '/v1/runtimes', {
+        body: `runtimeId=form-urlencoded&image=${encodeURIComponent(IMAGE)}&variables%5BA%5D=1+2&variables[B]=%C3%A9`,
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      });
+      expect(urlencoded.status).toBe(201);
+      const second = await sut.docker.getContainer(`${sut.hostname}-form-urlencoded`).inspect();
+      expect(second.Config.Env).toEqual(expect.arrayContaining(['A=1 2', 'B=é']));
+
+      for (const id of ['form-multipart', 'form-urlencoded']) {
+        expect((await call('DELETE', `/v1/runtimes/${id}`)).status).toBe(200);
+      }
+    });
+
+    it('treats an invalid JSON body as no parameters', async () => {
+      const response = await call('POST', '/v1/runtimes', {
+        body: '{not json',
+        headers: { 'content-type': 'application/json' },
+      });
+      expectError(response, 400, 'general_unknown', 'Param "runtimeId" is not optional.');
+    });
+
+    it('removes the runtime before answering when remove is true', async () => {
+      const response = await call('POST', '/v1/runtimes', {
+        json: { runtimeId: 'removed', image: IMAGE, remove: true },
+      });
+      expect(response.status).toBe(201);
+      expect((await call('GET', '/v1/runtimes/removed')).status).toBe(404);
+      await expect(sut.docker.getContainer(`${sut.hostname}-removed`).inspect()).rejects.toThrow();
+    });
+  });
+});
