@@ -1,6 +1,6 @@
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { once } from 'node:events';
 import { tmpdir } from 'node:os';
@@ -460,7 +460,7 @@ describe('the Runcell image (runcell/runcell:local)', () => {
   it('is ready against the test PostgreSQL, Redis and Docker, seen from the host', async () => {
     const ready = await fetch(`${baseUrl}/ready`);
     expect(ready.status).toBe(200);
-    expect(await ready.json()).toEqual({
+    expect(await ready.json()).toMatchObject({
       status: 'ok',
       checks: { database: 'up', redis: 'up', docker: 'up' },
     });
@@ -503,8 +503,7 @@ describe('the Runcell image (runcell/runcell:local)', () => {
     if (docs.paths['/v1/runtimes'] === undefined) return;
 
     const codeDir = join(workDir, `code-${suffix}`);
-    await rm(codeDir, { recursive: true, force: true });
-    await run('mkdir', ['-p', codeDir]);
+    await mkdir(codeDir, { recursive: true });
     await writeFile(
       join(codeDir, 'index.js'),
       "module.exports = async (context) => context.res.json({ hello: 'from the image' });\n",
