@@ -5,6 +5,7 @@ import { resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { EnvReader, executorVar } from './env-reader';
 import { RuncellConfig } from './runcell-config';
+import { storageConfigProblems } from '../storage/storage-settings';
 
 export class InvalidConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -135,6 +136,7 @@ export function loadConfig(
     },
   };
 
+  for (const problem of storageConfigProblems(config.executor)) read.problem(problem);
   if (read.problems.length > 0) throw new InvalidConfigError(read.problems);
   return config;
 }
