@@ -46,7 +46,8 @@ const PROVIDER_HOSTS: Record<Exclude<S3Provider, 's3'>, (region: string) => stri
 const S3_PROVIDERS: readonly S3Provider[] = ['s3', 'dospaces', 'backblaze', 'linode', 'wasabi'];
 const LOCAL_SCHEMES = ['local', 'file'];
 const DEFAULT_S3_REGION = 'us-east-1';
-const BUCKET_PATTERN = /^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/;
+// Lenient on purpose (older buckets and some providers allow capitals and `_`).
+const BUCKET_PATTERN = /^[A-Za-z0-9][A-Za-z0-9._-]{1,253}[A-Za-z0-9]$/;
 const REGION_PATTERN = /^[a-z0-9-]+$/;
 const HOST_PATTERN = /^(\[[0-9a-f:.]+\]|[a-z0-9.-]+)(:\d{1,5})?$/i;
 // Greedy user info (up to the last `@`) so unencoded `/` or `+` in secrets still parse.

@@ -27,6 +27,7 @@ describe('local storage layout on the host', () => {
     const sut = createStorage('', {}, { root: '/' });
     await sut.write(join(base, 'functions', 'code.tar.gz'), Buffer.from('source'));
     expect(await readFile(join(base, 'functions', 'code.tar.gz'), 'utf8')).toBe('source');
+    await expect(sut.checkReady(1000)).resolves.toBeUndefined();
   });
 
   it('a file:// DSN with a folder puts the root under that folder', async () => {

@@ -124,7 +124,9 @@ describe('StorageModule', () => {
 
       const result = await sut.check('storage', 1500);
       expect(result.storage.status).toBe('down');
-      expect(result.storage.message).toContain(`s3://127.0.0.1:${stopping.port}/runcell`);
+      expect(result.storage.message).toContain(
+        `s3://127.0.0.1:${stopping.port}/runcell did not answer: Error: connect ECONNREFUSED`,
+      );
       expect(result.storage.message).not.toContain('S3RVER:S3RVER');
       await moduleRef.close();
     });

@@ -78,6 +78,8 @@ export class LocalStorageDriver implements StorageDriver {
   }
 
   async checkReady(): Promise<void> {
+    // A device over the whole host has no folder of its own: writability depends on each path.
+    if (this.root === '/') return;
     // The root may not exist yet (it is created on first write): its nearest ancestor must be writable.
     let folder = this.root;
     for (;;) {

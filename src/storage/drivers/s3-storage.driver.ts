@@ -231,5 +231,5 @@ function isNetworkFailure(error: unknown): boolean {
 function reason(error: unknown): string {
   if (!(error instanceof Error)) return String(error);
   const code = (error as { code?: string }).code;
-  return error.message || code || error.name;
+  return error.message.replace(/^AWS SDK error wrapper for /, '') || code || error.name;
 }
