@@ -11,6 +11,7 @@ import { HealthModule } from './health/health.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RedisModule } from './redis/redis.module';
 import { RuntimesModule } from './runtimes/runtimes.module';
+import { StorageModule } from './storage';
 import { TasksModule } from './tasks/tasks.module';
 
 export interface AppOptions {
@@ -31,6 +32,7 @@ export class AppModule {
         DatabaseModule,
         RedisModule,
         ContainerEngineModule,
+        StorageModule,
         HealthModule,
         AuthModule,
         TasksModule,

@@ -65,14 +65,22 @@ describe('loadConfig', () => {
   });
 
   it('keeps the legacy storage variables for the storage drivers', () => {
-    const sut = loadConfig({
+    const legacy = {
       OPR_EXECUTOR_STORAGE_DEVICE: 's3',
-      OPR_EXECUTOR_STORAGE_S3_BUCKET: 'b',
-    });
-    expect(sut.executor.legacyStorage).toEqual({
-      OPR_EXECUTOR_STORAGE_DEVICE: 's3',
-      OPR_EXECUTOR_STORAGE_S3_BUCKET: 'b',
-    });
+      OPR_EXECUTOR_STORAGE_S3_ACCESS_KEY: 'key',
+      OPR_EXECUTOR_STORAGE_S3_SECRET: 'secret',
+      OPR_EXECUTOR_STORAGE_S3_BUCKET: 'bucket',
+    };
+    const sut = loadConfig(legacy);
+    expect(sut.executor.legacyStorage).toEqual(legacy);
+  });
+
+  it('reports a bad storage DSN without its credentials', () => {
+    const problems = configProblems({ URT_CONNECTION_STORAGE: 's3://key:TopSecret@minio:9000' });
+    expect(problems).toEqual([
+      'URT_CONNECTION_STORAGE / OPR_EXECUTOR_CONNECTION_STORAGE: the bucket is missing; ' +
+        'write it as the DSN path (…@host/bucket) (got "s3://***@minio:9000")',
+    ]);
   });
 
   it('reports every problem at once', () => {

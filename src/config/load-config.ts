@@ -4,6 +4,7 @@ import { availableParallelism, hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { EnvReader, executorVar } from './env-reader';
+import { storageConfigProblems } from '../storage/storage-settings';
 import { RateLimitRule, RuncellConfig } from './runcell-config';
 
 export class InvalidConfigError extends Error {
@@ -157,6 +158,7 @@ export function loadConfig(
     },
   };
 
+  for (const problem of storageConfigProblems(config.executor)) read.problem(problem);
   if (read.problems.length > 0) throw new InvalidConfigError(read.problems);
   return config;
 }
