@@ -6,6 +6,8 @@
 # NAME is an image key (base, sandbox-python, sandbox-javascript, sandbox-typescript,
 # sandbox-bash, node-v5, node-v2), a group (sandbox, node, all) or a full reference such as
 # runcell/node:v5. Default: all. Parents are always brought up to date first.
+# `runcell` (or runcell/runcell:local) also builds the service image itself
+# (scripts/build-runcell-image.sh); it is not part of `all`.
 #
 # Each image carries the label runcell.inputs-hash: a hash of its Dockerfile and context files,
 # its build arguments and the ID of its parent image. An image whose label matches is left alone,
@@ -61,9 +63,11 @@ usage() { awk 'NR > 1 && /^#/ { sub(/^# ?/, ""); print; next } NR > 1 { exit }' 
 
 # --- arguments ---------------------------------------------------------------------------------
 declare -A WANTED=()
+BUILD_SERVICE_IMAGE=0
 want() {
   local key
   case "$1" in
+    runcell | runcell/runcell:local) BUILD_SERVICE_IMAGE=1 ;;
     all) for key in "${ORDER[@]}"; do WANTED[$key]=1; done ;;
     sandbox | sandboxes) for key in sandbox-python sandbox-javascript sandbox-typescript sandbox-bash; do WANTED[$key]=1; done ;;
     node | runtimes) WANTED[node-v5]=1; WANTED[node-v2]=1 ;;
@@ -84,7 +88,7 @@ for arg in "$@"; do
     *) want "$arg" ;;
   esac
 done
-[ ${#WANTED[@]} -gt 0 ] || want all
+[ ${#WANTED[@]} -gt 0 ] || [ "$BUILD_SERVICE_IMAGE" = 1 ] || want all
 # Every Dockerfile image is FROM the base, so the base is always checked first.
 WANTED[base]=1
 
@@ -203,3 +207,7 @@ for ((i = ${#STALE_IDS[@]} - 1; i >= 0; i--)); do
 done
 
 say "images: $built built, total $(elapsed "$total_start")"
+
+if [ "$BUILD_SERVICE_IMAGE" = 1 ]; then
+  RUNCELL_IMAGES_FORCE=$FORCE bash "$ROOT/scripts/build-runcell-image.sh"
+fi

@@ -104,4 +104,6 @@ psql_admin() {
 ensure_postgres
 ensure_redis
 ensure_docker
+# The deployment checks validate the Compose file with the classic docker-compose.
+command -v docker-compose >/dev/null 2>&1 || apt_install docker-compose
 log "PostgreSQL, Redis and Docker are running"

@@ -15,6 +15,7 @@ import {
 import { AppError, ErrorCode, Public } from '../common';
 import { ShutdownState } from '../common/lifecycle/shutdown-state';
 import { InjectConfig, RuncellConfig } from '../config';
+import { StorageHealthIndicator } from '../storage/storage.health';
 import { ContainerEngineHealthIndicator } from './container-engine.health';
 import { LivenessDto, ReadinessDto } from './dto/health.dto';
 import { RedisHealthIndicator } from './redis.health';
@@ -34,6 +35,7 @@ export class HealthController {
     private readonly redis: RedisHealthIndicator,
     private readonly containerEngine: ContainerEngineHealthIndicator,
     private readonly shutdown: ShutdownState,
+    private readonly storage: StorageHealthIndicator,
   ) {}
 
   @Get('health')
@@ -48,7 +50,7 @@ export class HealthController {
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: database, Redis and the container engine all answer' })
+  @ApiOperation({ summary: 'Readiness: database, Redis, the container engine and storage all answer' })
   @ApiOkResponse({ type: ReadinessDto })
   @ApiServiceUnavailableResponse({
     description: 'One or more dependencies are down; they are named',
@@ -89,6 +91,7 @@ export class HealthController {
       () => this.database.pingCheck('database', { timeout: CHECK_TIMEOUT_MS }),
       () => this.redis.check('redis', CHECK_TIMEOUT_MS),
       () => this.containerEngine.check('docker', CHECK_TIMEOUT_MS),
+      () => this.storage.check('storage', CHECK_TIMEOUT_MS),
     ];
   }
 }

@@ -495,13 +495,7 @@ describe('the Runcell image (runcell/runcell:local)', () => {
     expect(migrate.code).toBe(0);
   });
 
-  it('creates, executes and deletes a runtime through /v1 (once the runtimes API exists)', async () => {
-    const docs = (await (await fetch(`${baseUrl}/docs-json`)).json()) as {
-      paths: Record<string, unknown>;
-    };
-    // Guard until the runtimes module is merged; then the smoke run below must pass.
-    if (docs.paths['/v1/runtimes'] === undefined) return;
-
+  it('creates, executes and deletes a runtime through /v1', async () => {
     const codeDir = join(workDir, `code-${suffix}`);
     await mkdir(codeDir, { recursive: true });
     await writeFile(

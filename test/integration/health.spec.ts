@@ -23,12 +23,12 @@ describe('health routes (real Postgres, Redis, Docker)', () => {
     });
   });
 
-  it('GET /ready answers 200 naming database, Redis and Docker as up', async () => {
+  it('GET /ready answers 200 naming database, Redis, Docker and storage as up', async () => {
     const response = await sut.inject({ method: 'GET', url: '/ready' });
     expect(response.statusCode).toBe(200);
     expect(response.json()).toEqual({
       status: 'ok',
-      checks: { database: 'up', redis: 'up', docker: 'up' },
+      checks: { database: 'up', redis: 'up', docker: 'up', storage: 'up' },
     });
   });
 

@@ -15,6 +15,6 @@ export class ReadinessDto {
   @ApiProperty({ example: 'ok' })
   status!: 'ok';
 
-  @ApiProperty({ example: { database: 'up', redis: 'up', docker: 'up' } })
+  @ApiProperty({ example: { database: 'up', redis: 'up', docker: 'up', storage: 'up' } })
   checks!: Record<string, string>;
 }
