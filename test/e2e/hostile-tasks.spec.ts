@@ -131,7 +131,7 @@ describe('hostile code run as real tasks (API → queue → worker → sandbox)'
       try {
         hostile.expect(done);
       } catch (error) {
-        throw new Error(`${hostile.name}: ${(error as Error).message}`);
+        throw new Error(`${hostile.name}: ${(error as Error).message}`, { cause: error });
       }
       expect(await docker.listContainers({ 'runcell.execution-id': execution.id })).toEqual([]);
     }
