@@ -7,12 +7,13 @@ cd "$(dirname "$0")/.."
 set -e
 
 ensure_node_modules
-DB_USER=runcell DB_PASSWORD=runcell DB_NAMES=runcell_test bash scripts/services.sh
+# A role of its own, so running the tests never changes the local service's credentials.
+DB_USER=runcell_test DB_PASSWORD=runcell_test DB_NAMES=runcell_ci bash scripts/services.sh
 bash scripts/images.sh
 set +e
 
 export NODE_ENV=test
-export DATABASE_URL=${TEST_DATABASE_URL:-postgres://runcell:runcell@127.0.0.1:5432/runcell_test}
+export DATABASE_URL=${TEST_DATABASE_URL:-postgres://runcell_test:runcell_test@127.0.0.1:5432/runcell_ci}
 export REDIS_URL=${TEST_REDIS_URL:-redis://127.0.0.1:6379/1}
 
 passed=0

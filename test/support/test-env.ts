@@ -2,6 +2,6 @@ import { randomBytes } from 'node:crypto';
 
 // Defaults for running Jest directly; `npm test` sets the same values explicitly.
 process.env.NODE_ENV ??= 'test';
-process.env.DATABASE_URL ??= 'postgres://runcell:runcell@127.0.0.1:5432/runcell_test';
+process.env.DATABASE_URL ??= 'postgres://runcell_test:runcell_test@127.0.0.1:5432/runcell_ci';
 process.env.REDIS_URL ??= 'redis://127.0.0.1:6379/1';
 process.env.RUNCELL_INSTANCE_ID ??= `test-${randomBytes(4).toString('hex')}`;
