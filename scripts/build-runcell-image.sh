@@ -68,7 +68,7 @@ fi
 inputs_hash() {
   {
     printf 'extra %s\n' "$@"
-    (cd "$ROOT" && find src migrations docker/runcell package.json package-lock.json \
+    (cd "$ROOT" && find src migrations docker/runcell docker/seccomp package.json package-lock.json \
       tsconfig.json tsconfig.build.json nest-cli.json -type f ! -name '*.spec.ts' -print0 |
       LC_ALL=C sort -z | xargs -0 sha256sum)
     [ -z "$host_node" ] || sha256sum <"$host_node"
@@ -97,6 +97,9 @@ ln -s "$(readlink -f "$ROOT/node_modules")" "$src/node_modules"
 cp -a "$src/dist" "$ctx/app/dist"
 rm -f "$ctx/app/dist"/.tsbuildinfo*
 cp "$ROOT/package.json" "$ROOT/package-lock.json" "$ctx/app/"
+# The sandbox seccomp profile is read at run time from docker/seccomp (found from dist/ upwards).
+mkdir -p "$ctx/app/docker"
+cp -a "$ROOT/docker/seccomp" "$ctx/app/docker/seccomp"
 
 say "staging production dependencies (npm prune --omit=dev)"
 cp -a "$(readlink -f "$ROOT/node_modules")" "$ctx/app/node_modules"

@@ -462,7 +462,7 @@ describe('the Runcell image (runcell/runcell:local)', () => {
     expect(ready.status).toBe(200);
     expect(await ready.json()).toMatchObject({
       status: 'ok',
-      checks: { database: 'up', redis: 'up', docker: 'up' },
+      checks: { database: 'up', redis: 'up', docker: 'up', storage: 'up' },
     });
     const executor = await fetch(`${baseUrl}/v1/health`);
     expect(executor.status).toBe(200);

@@ -112,12 +112,15 @@ function nestRoutes(app: NestFastifyApplication): NestRoute[] {
         const method = Reflect.getMetadata(METHOD_METADATA, handler) as RequestMethod | undefined;
         if (method === undefined) continue;
         const base = Reflect.getMetadata(PATH_METADATA, controller) as string;
-        const own = Reflect.getMetadata(PATH_METADATA, handler) as string;
-        found.push({
-          method: RequestMethod[method],
-          path: joinPath(base, own),
-          access: routeAccess(reflector, handler, controller),
-        });
+        // A handler may be mapped to several paths (e.g. an alias).
+        const own = Reflect.getMetadata(PATH_METADATA, handler) as string | string[];
+        for (const path of Array.isArray(own) ? own : [own]) {
+          found.push({
+            method: RequestMethod[method],
+            path: joinPath(base, path),
+            access: routeAccess(reflector, handler, controller),
+          });
+        }
       }
     }
   }
