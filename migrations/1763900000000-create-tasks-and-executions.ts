@@ -23,7 +23,9 @@ export class CreateTasksAndExecutions1763900000000 implements MigrationInterface
         updated_at timestamptz(3) NOT NULL DEFAULT now()
       )`);
     for (const column of ['created_at', 'updated_at', 'priority', 'name']) {
-      await queryRunner.query(`CREATE INDEX tasks_user_${column}_idx ON tasks (user_id, ${column}, id)`);
+      await queryRunner.query(
+        `CREATE INDEX tasks_user_${column}_idx ON tasks (user_id, ${column}, id)`,
+      );
     }
     await queryRunner.query(`
       CREATE TABLE executions (
@@ -57,7 +59,9 @@ export class CreateTasksAndExecutions1763900000000 implements MigrationInterface
         created_at timestamptz(3) NOT NULL DEFAULT now(),
         updated_at timestamptz(3) NOT NULL DEFAULT now()
       )`);
-    await queryRunner.query(`CREATE INDEX executions_task_created_idx ON executions (task_id, created_at, id)`);
+    await queryRunner.query(
+      `CREATE INDEX executions_task_created_idx ON executions (task_id, created_at, id)`,
+    );
     await queryRunner.query(
       `CREATE INDEX executions_active_idx ON executions (user_id, status) WHERE status IN ('pending', 'running')`,
     );

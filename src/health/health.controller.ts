@@ -50,7 +50,9 @@ export class HealthController {
   }
 
   @Get('ready')
-  @ApiOperation({ summary: 'Readiness: database, Redis, the container engine and storage all answer' })
+  @ApiOperation({
+    summary: 'Readiness: database, Redis, the container engine and storage all answer',
+  })
   @ApiOkResponse({ type: ReadinessDto })
   @ApiServiceUnavailableResponse({
     description: 'One or more dependencies are down; they are named',
