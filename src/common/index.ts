@@ -7,3 +7,4 @@ export * from './http/request-id';
 export * from './validation/validation.pipe';
 export * from './validation/uuid.pipe';
 export * from './pagination';
+export * from './validation/byte-length.validator';

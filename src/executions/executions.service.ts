@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { createHash } from 'node:crypto';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { AppError, ErrorCode } from '../common';
-import { CursorCodec, PageQueryDto } from '../common/pagination';
+import { CursorCodec, cursorCodecFor, PageQueryDto } from '../common/pagination';
 import { InjectConfig, RuncellConfig } from '../config';
 import { TasksService } from '../tasks/tasks.service';
 import { CreateExecutionDto } from './dto/create-execution.dto';
@@ -29,9 +28,7 @@ export class ExecutionsService {
     private readonly output: ExecutionOutputStore,
     @InjectConfig() config: RuncellConfig,
   ) {
-    this.cursors = new CursorCodec(
-      createHash('sha256').update(`cursor:${config.auth.jwtSecret}`).digest('hex'),
-    );
+    this.cursors = cursorCodecFor(config);
   }
 
   /** Queues a run of the task; with an idempotency key, a retried request gets the same execution. */
@@ -108,20 +105,10 @@ export class ExecutionsService {
       page.cursor ? this.cursors.decode(page.cursor, scope) : undefined,
       page.limit + 1,
     );
-    const hasMore = rows.length > page.limit;
-    const items = rows.slice(0, page.limit);
-    const last = items.at(-1);
-    return {
-      executions: items.map(toExecutionDto),
-      pagination: {
-        limit: page.limit,
-        has_more: hasMore,
-        next_cursor:
-          hasMore && last
-            ? this.cursors.encode({ value: last.createdAt.toISOString(), id: last.id }, scope)
-            : null,
-      },
-    };
+    const { items, pagination } = this.cursors.paginate(rows, page.limit, scope, (row) =>
+      row.createdAt.toISOString(),
+    );
+    return { executions: items.map(toExecutionDto), pagination };
   }
 
   async get(user: AuthenticatedUser, id: string): Promise<ExecutionDto> {

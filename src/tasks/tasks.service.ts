@@ -1,9 +1,8 @@
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
-import { createHash } from 'node:crypto';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { AppError, ErrorCode } from '../common';
-import { CursorCodec } from '../common/pagination';
+import { CursorCodec, cursorCodecFor } from '../common/pagination';
 import { InjectConfig, RuncellConfig } from '../config';
 import { ListTasksQueryDto } from './dto/list-tasks.query';
 import { CreateTaskDto, UpdateTaskDto } from './dto/task-input.dto';
@@ -24,9 +23,7 @@ export class TasksService {
     private readonly moduleRef: ModuleRef,
     @InjectConfig() config: RuncellConfig,
   ) {
-    this.cursors = new CursorCodec(
-      createHash('sha256').update(`cursor:${config.auth.jwtSecret}`).digest('hex'),
-    );
+    this.cursors = cursorCodecFor(config);
   }
 
   async create(user: AuthenticatedUser, input: CreateTaskDto): Promise<TaskDto> {
@@ -59,20 +56,10 @@ export class TasksService {
       after: query.cursor ? this.cursors.decode(query.cursor, scope) : undefined,
       limit: query.limit + 1,
     });
-    const hasMore = rows.length > query.limit;
-    const page = rows.slice(0, query.limit);
-    const last = page.at(-1);
-    return {
-      tasks: page.map(toTaskDto),
-      pagination: {
-        limit: query.limit,
-        has_more: hasMore,
-        next_cursor:
-          hasMore && last
-            ? this.cursors.encode({ value: sortValue(last, query.sort), id: last.id }, scope)
-            : null,
-      },
-    };
+    const { items, pagination } = this.cursors.paginate(rows, query.limit, scope, (row) =>
+      sortValue(row, query.sort),
+    );
+    return { tasks: items.map(toTaskDto), pagination };
   }
 
   async get(user: AuthenticatedUser, id: string): Promise<TaskDto> {

@@ -1,5 +1,7 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { RuncellConfig } from '../../config';
 import { AppError, ErrorCode } from '../errors';
+import type { PaginationDto } from './page.dto';
 
 /** The position after the last row of a page: its sort value and id (keyset pagination). */
 export interface CursorPosition {
@@ -42,6 +44,30 @@ export class CursorCodec {
     throw invalidCursor();
   }
 
+  /**
+   * One page from rows fetched with `limit + 1`: the extra row only tells that more follow, and
+   * the last row kept gives the next cursor.
+   */
+  paginate<T extends { id: string }>(
+    rows: T[],
+    limit: number,
+    scope: string,
+    sortValue: (row: T) => string | number,
+  ): { items: T[]; pagination: PaginationDto } {
+    const hasMore = rows.length > limit;
+    const items = rows.slice(0, limit);
+    const last = items.at(-1);
+    return {
+      items,
+      pagination: {
+        limit,
+        has_more: hasMore,
+        next_cursor:
+          hasMore && last ? this.encode({ value: sortValue(last), id: last.id }, scope) : null,
+      },
+    };
+  }
+
   private sign(payload: string, scope: string): string {
     return createHmac('sha256', this.key).update(`${scope}\n${payload}`).digest('base64url');
   }
@@ -57,5 +83,12 @@ function invalidCursor(): AppError {
   return new AppError(
     ErrorCode.INVALID_CURSOR,
     'The cursor is invalid or belongs to another listing',
+  );
+}
+
+/** The cursor codec of this deployment, keyed from the JWT secret (every replica shares it). */
+export function cursorCodecFor(config: RuncellConfig): CursorCodec {
+  return new CursorCodec(
+    createHash('sha256').update(`cursor:${config.auth.jwtSecret}`).digest('hex'),
   );
 }

@@ -1,5 +1,6 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Max, Min, registerDecorator } from 'class-validator';
+import { ByteLength } from '../../common/validation/byte-length.validator';
 
 export const STDIN_MAX_BYTES = 1024 * 1024;
 export const ENV_MAX_ENTRIES = 64;
@@ -31,24 +32,11 @@ function IsEnvMap(): PropertyDecorator {
     });
 }
 
-function MaxBytes(max: number): PropertyDecorator {
-  return (target, propertyName) =>
-    registerDecorator({
-      name: 'maxBytes',
-      target: target.constructor,
-      propertyName: propertyName as string,
-      options: { message: `$property must be at most ${max} bytes` },
-      validator: {
-        validate: (value: unknown) => typeof value === 'string' && Buffer.byteLength(value) <= max,
-      },
-    });
-}
-
 export class CreateExecutionDto {
   @ApiPropertyOptional({ description: 'Standard input of the program, at most 1 MiB' })
   @IsOptional()
   @IsString()
-  @MaxBytes(STDIN_MAX_BYTES)
+  @ByteLength(0, STDIN_MAX_BYTES)
   stdin?: string;
 
   @ApiPropertyOptional({

@@ -11,29 +11,12 @@ import {
   MaxLength,
   Min,
   registerDecorator,
-  ValidationOptions,
 } from 'class-validator';
+import { ByteLength } from '../../common/validation/byte-length.validator';
 import { SCRIPT_TYPES, ScriptType } from '../task.entity';
 
 export const SCRIPT_MAX_BYTES = 64 * 1024;
 export const METADATA_MAX_BYTES = 16 * 1024;
-
-/** A string whose UTF-8 encoding is between `min` and `max` bytes. */
-function ByteLength(min: number, max: number, options?: ValidationOptions): PropertyDecorator {
-  return (target, propertyName) =>
-    registerDecorator({
-      name: 'byteLength',
-      target: target.constructor,
-      propertyName: propertyName as string,
-      options: { message: `$property must be between ${min} and ${max} bytes`, ...options },
-      validator: {
-        validate: (value: unknown) =>
-          typeof value === 'string' &&
-          Buffer.byteLength(value) >= min &&
-          Buffer.byteLength(value) <= max,
-      },
-    });
-}
 
 /** A plain JSON object whose encoding is at most `max` bytes. */
 function JsonObjectSize(max: number): PropertyDecorator {
