@@ -12,10 +12,20 @@ import {
 } from '@nestjs/swagger';
 import { ExecutorAuth } from '../common';
 import { InjectConfig, RuncellConfig } from '../config';
-import { CreateRuntimeResponseDto, ExecutorErrorDto, RuntimeDto } from './dto/runtime.dto';
+import {
+  CommandResponseDto,
+  CreateRuntimeResponseDto,
+  ExecutorErrorDto,
+  RuntimeDto,
+} from './dto/runtime.dto';
 import { ExecutorAuthGuard } from './http/executor-auth.guard';
 import { ExecutorParams } from './http/executor-params.decorator';
-import { parseCreateRuntimeParams, parseRuntimeIdParam } from './params/runtime-params';
+import {
+  parseCommandParams,
+  parseCreateRuntimeParams,
+  parseRuntimeIdParam,
+} from './params/runtime-params';
+import { RuntimeCommandsService } from './commands/runtime-commands.service';
 import { RuntimesService } from './runtimes.service';
 
 const JSON_UTF8 = 'application/json; charset=UTF-8';
@@ -30,6 +40,7 @@ export class RuntimesController {
   constructor(
     @InjectConfig() private readonly config: RuncellConfig,
     private readonly runtimes: RuntimesService,
+    private readonly commands: RuntimeCommandsService,
   ) {}
 
   @Post()
@@ -69,5 +80,24 @@ export class RuntimesController {
   @ApiNotFoundResponse({ type: ExecutorErrorDto, description: '`runtime_not_found`' })
   async delete(@Param('runtimeId') runtimeId: string): Promise<void> {
     await this.runtimes.delete(parseRuntimeIdParam(runtimeId));
+  }
+
+  @Post(':runtimeId/commands')
+  @HttpCode(200)
+  @Header('content-type', JSON_UTF8)
+  @ApiOperation({ summary: 'Run a shell command inside a runtime' })
+  @ApiBody({ description: '`command` (required) and `timeout` in seconds (default 600)' })
+  @ApiOkResponse({ type: CommandResponseDto })
+  @ApiNotFoundResponse({ type: ExecutorErrorDto, description: '`runtime_not_found`' })
+  runCommand(
+    @Param('runtimeId') runtimeId: string,
+    @ExecutorParams() params: Record<string, unknown>,
+  ): Promise<CommandResponseDto> {
+    const parsed = parseCommandParams(runtimeId, params);
+    return this.commands.run(
+      this.runtimes.runtimeName(parsed.runtimeId),
+      parsed.command,
+      parsed.timeout,
+    );
   }
 }

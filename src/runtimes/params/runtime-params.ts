@@ -124,6 +124,19 @@ export function parseCreateExecutionParams(
   };
 }
 
+/** `POST /v1/runtimes/:runtimeId/commands`; `runtimeId` comes from the path. */
+export function parseCommandParams(
+  runtimeId: string,
+  params: Record<string, unknown>,
+): { runtimeId: string; command: string; timeout: number } {
+  const read = new ParamReader(params);
+  return {
+    runtimeId: parseRuntimeIdParam(runtimeId),
+    command: read.text('command', { max: 1024 }),
+    timeout: read.integer('timeout', { loose: false, default: 600 }),
+  };
+}
+
 /** A path parameter `runtimeId` of the get and delete routes. */
 export function parseRuntimeIdParam(runtimeId: string): string {
   return new ParamReader({ runtimeId }).text('runtimeId', { max: 64 });
