@@ -1,4 +1,16 @@
-import { Controller, Delete, Get, Header, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import {
+  Controller,
+  Delete,
+  Get,
+  Header,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -7,6 +19,7 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiProduces,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
@@ -22,10 +35,12 @@ import { ExecutorAuthGuard } from './http/executor-auth.guard';
 import { ExecutorParams } from './http/executor-params.decorator';
 import {
   parseCommandParams,
+  parseLogsParams,
   parseCreateRuntimeParams,
   parseRuntimeIdParam,
 } from './params/runtime-params';
 import { RuntimeCommandsService } from './commands/runtime-commands.service';
+import { BuildLogStreamService } from './builds/build-log-stream.service';
 import { RuntimesService } from './runtimes.service';
 
 const JSON_UTF8 = 'application/json; charset=UTF-8';
@@ -41,6 +56,7 @@ export class RuntimesController {
     @InjectConfig() private readonly config: RuncellConfig,
     private readonly runtimes: RuntimesService,
     private readonly commands: RuntimeCommandsService,
+    private readonly buildLogs: BuildLogStreamService,
   ) {}
 
   @Post()
@@ -80,6 +96,27 @@ export class RuntimesController {
   @ApiNotFoundResponse({ type: ExecutorErrorDto, description: '`runtime_not_found`' })
   async delete(@Param('runtimeId') runtimeId: string): Promise<void> {
     await this.runtimes.delete(parseRuntimeIdParam(runtimeId));
+  }
+
+  @Get(':runtimeId/logs')
+  @ApiOperation({ summary: 'Follow the build log of a runtime being created' })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'Lines `<timestamp> <content>` until the build ends' })
+  async logs(
+    @Param('runtimeId') runtimeId: string,
+    @Query('timeout') timeout: unknown,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const parsed = parseLogsParams(runtimeId, { timeout });
+    const stream = await this.buildLogs.open(
+      this.runtimes.runtimeName(parsed.runtimeId),
+      parsed.timeout,
+    );
+    await reply
+      .status(200)
+      .header('content-type', 'text/event-stream')
+      .header('cache-control', 'no-cache')
+      .send(stream);
   }
 
   @Post(':runtimeId/commands')

@@ -10,6 +10,7 @@ import { RuntimesService } from './runtimes.service';
 import { SOURCE_FETCHER, StorageSourceFetcher } from './source/source-fetcher';
 import { BuildCacheService } from './builds/build-cache.service';
 import { BuildRunner } from './builds/build-runner.service';
+import { BuildLogStreamService } from './builds/build-log-stream.service';
 import { RuntimeCommandsService } from './commands/runtime-commands.service';
 
 /** The OpenRuntimes executor API (`/v1`): runtimes and executions. */
@@ -24,6 +25,7 @@ import { RuntimeCommandsService } from './commands/runtime-commands.service';
     ExecutorAuthGuard,
     BuildCacheService,
     BuildRunner,
+    BuildLogStreamService,
     RuntimeCommandsService,
     { provide: SOURCE_FETCHER, useClass: StorageSourceFetcher },
   ],

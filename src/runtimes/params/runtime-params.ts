@@ -137,6 +137,19 @@ export function parseCommandParams(
   };
 }
 
+/** `GET /v1/runtimes/:runtimeId/logs`: `timeout` is Text(16) read with PHP's `intval`. */
+export function parseLogsParams(
+  runtimeId: string,
+  params: Record<string, unknown>,
+): { runtimeId: string; timeout: number } {
+  const timeout = new ParamReader(params).text('timeout', { max: 16, default: '600' });
+  const leading = /^\s*[+-]?\d+/.exec(timeout);
+  return {
+    runtimeId: parseRuntimeIdParam(runtimeId),
+    timeout: leading ? Number.parseInt(leading[0], 10) : 0,
+  };
+}
+
 /** A path parameter `runtimeId` of the get and delete routes. */
 export function parseRuntimeIdParam(runtimeId: string): string {
   return new ParamReader({ runtimeId }).text('runtimeId', { max: 64 });
