@@ -265,6 +265,51 @@ describe('OpenRuntimes /v1 builds and commands (e2e)', () => {
       expect(logs.chunks.map((chunk) => chunk.text).join('')).toContain('failing soon');
     });
 
+    it('answers an empty 200 for a v2 runtime', async () => {
+      const created = await call('POST', '/v1/runtimes', {
+        runtimeId: 'stream-v2',
+        image: 'runcell/node:v2',
+        version: 'v2',
+        runtimeEntrypoint: 'sleep 600',
+      });
+      expect(created.status).toBe(201);
+      const logs = await captureLogs('stream-v2');
+      expect(logs.status).toBe(200);
+      expect(logs.chunks.map((chunk) => chunk.text).join('')).toBe('');
+      expect((await call('DELETE', '/v1/runtimes/stream-v2')).status).toBe(200);
+    });
+
+    it('answers 504 logs_timeout when a runtime writes no build log', async () => {
+      const created = await call('POST', '/v1/runtimes', {
+        runtimeId: 'stream-idle',
+        image: IMAGE,
+      });
+      expect(created.status).toBe(201);
+      const response = await call('GET', '/v1/runtimes/stream-idle/logs?timeout=1');
+      expect(response.status).toBe(504);
+      expect(response.json<{ type: string; message: string }>()).toMatchObject({
+        type: 'logs_timeout',
+        message: 'Timed out waiting for logs.',
+      });
+      expect((await call('DELETE', '/v1/runtimes/stream-idle')).status).toBe(200);
+    });
+
+    it('answers 400 runtime_timeout for a container this executor has no row for', async () => {
+      const container = await sut.docker.createContainer({
+        name: `${sut.hostname}-stream-orphan`,
+        Image: IMAGE,
+        Cmd: ['true'],
+        Labels: { 'openruntimes-executor': sut.hostname },
+      });
+      try {
+        const response = await call('GET', '/v1/runtimes/stream-orphan/logs');
+        expect(response.status).toBe(400);
+        expect(response.json<{ type: string }>().type).toBe('runtime_timeout');
+      } finally {
+        await container.remove({ force: true });
+      }
+    });
+
     it('answers 500 when the container never appears', async () => {
       const started = Date.now();
       const response = await call('GET', '/v1/runtimes/stream-none/logs');
@@ -274,6 +319,33 @@ describe('OpenRuntimes /v1 builds and commands (e2e)', () => {
       );
       expect(Date.now() - started).toBeLessThan(10_000);
     });
+  });
+
+  it('builds a v2 runtime, answering its stdout as the single output entry', async () => {
+    const v2Archive = functionArchive({
+      'index.js': readFileSync(join(__dirname, '../fixtures/v2-function.js'), 'utf8'),
+    });
+    try {
+      const response = await call('POST', '/v1/runtimes', {
+        runtimeId: 'build-v2',
+        image: 'runcell/node:v2',
+        version: 'v2',
+        source: v2Archive,
+        destination: join(storageDir, 'v2'),
+        entrypoint: 'index.js',
+        command:
+          'tar -zxf /tmp/code.tar.gz -C /usr/code && cd /usr/local/src/ && ./build.sh && echo built-v2',
+        remove: true,
+      });
+      expect(response.status).toBe(201);
+      const body = response.json<BuildResponse>();
+      expect(body.output).toHaveLength(1);
+      expect(body.output[0].content).toContain('built-v2');
+      expect(body.size).toBe(statSync(body.path!).size);
+      await expectNothingLeft('build-v2');
+    } finally {
+      removeArchive(v2Archive);
+    }
   });
 
   describe('commands', () => {
