@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { InjectConfig, RuncellConfig } from '../config';
 import { ContainerEngineError } from '../container-engine';
 import { BuildArtifact, BuildRunner, isSet } from './builds/build-runner.service';
+import { BuildLogStreamService } from './builds/build-log-stream.service';
 import { BuildLogEntry } from './builds/build-output';
 import { RuntimeContainerService } from './containers/runtime-container.service';
 import { ExecutorError, ExecutorErrorType } from './http/executor-error';
@@ -45,6 +46,7 @@ export class RuntimesService implements OnModuleInit, OnModuleDestroy {
     private readonly registry: RuntimeRegistry,
     private readonly containers: RuntimeContainerService,
     private readonly builds: BuildRunner,
+    private readonly buildLogs: BuildLogStreamService,
   ) {}
 
   onModuleInit(): void {
@@ -66,8 +68,9 @@ export class RuntimesService implements OnModuleInit, OnModuleDestroy {
     const building = isSet(params.command) || isSet(params.destination);
     const result = (await this.begin(params, building ? params : undefined)) ?? { output: [] };
     if (params.remove) {
-      // Upstream waits 2 s so a log stream can catch up; a build's stream has ended by now.
-      if (!building) await sleep(REMOVE_DELAY_MS);
+      // Upstream sleeps 2 s so log streams catch up; a build waits for its streams instead.
+      if (building) await this.buildLogs.drain(this.runtimeName(params.runtimeId));
+      else await sleep(REMOVE_DELAY_MS);
       await this.discard(this.runtimeName(params.runtimeId));
     }
     return {

@@ -253,6 +253,14 @@ describe('OpenRuntimes /v1 builds and commands (e2e)', () => {
       expect(logs.endedAt - created.at).toBeLessThan(1000);
     });
 
+    it('sends the last line of a build that ends right after printing it', async () => {
+      const creating = build('stream-last', { source: '', command: 'sleep 1; echo final-line' });
+      const logs = await captureLogs('stream-last');
+      expect((await creating).status).toBe(201);
+      expect(logs.chunks.map((chunk) => chunk.text).join('')).toContain('final-line');
+      await expectNothingLeft('stream-last');
+    });
+
     it('ends soon after a failed build', async () => {
       const creating = build('stream-fail', {
         source: '',

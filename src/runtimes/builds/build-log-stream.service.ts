@@ -13,6 +13,8 @@ const CONTAINER_ATTEMPTS = 10;
 const CONTAINER_INTERVAL_MS = 500;
 const ROW_WAIT_MS = 10_000;
 const POLL_MS = 200;
+/** The longest a removal waits for the streams of a finished build to send their last lines. */
+const DRAIN_LIMIT_MS = 2_000;
 
 /**
  * The live build-log stream of `GET /v1/runtimes/:runtimeId/logs` (§1.7). It follows the
@@ -21,6 +23,8 @@ const POLL_MS = 200;
  */
 @Injectable()
 export class BuildLogStreamService {
+  private readonly following = new Map<string, Set<Promise<void>>>();
+
   constructor(
     @Inject(CONTAINER_ENGINE) private readonly engine: ContainerEngine,
     private readonly registry: RuntimeRegistry,
@@ -45,8 +49,26 @@ export class BuildLogStreamService {
       await sleep(POLL_MS);
     }
     const output = new PassThrough();
-    void this.follow(name, entry, files, deadline, output);
+    const followers = this.following.get(name) ?? new Set<Promise<void>>();
+    this.following.set(name, followers);
+    const following = this.follow(name, entry, files, deadline, output).finally(() => {
+      followers.delete(following);
+      if (followers.size === 0 && this.following.get(name) === followers) {
+        this.following.delete(name);
+      }
+    });
+    followers.add(following);
     return output;
+  }
+
+  /**
+   * Resolves once the streams following `name` have ended (at most 2 s), so removing a built
+   * runtime does not delete its log files under a stream still sending the last lines.
+   */
+  async drain(name: string): Promise<void> {
+    const followers = this.following.get(name);
+    if (!followers || followers.size === 0) return;
+    await Promise.race([Promise.allSettled([...followers]), sleep(DRAIN_LIMIT_MS)]);
   }
 
   private async follow(
