@@ -1,4 +1,16 @@
-import { Controller, Delete, Get, Header, HttpCode, Param, Post, UseGuards } from '@nestjs/common';
+import {
+  Controller,
+  Delete,
+  Get,
+  Header,
+  HttpCode,
+  Param,
+  Post,
+  Query,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import type { FastifyReply } from 'fastify';
 import {
   ApiBearerAuth,
   ApiBody,
@@ -7,15 +19,28 @@ import {
   ApiNotFoundResponse,
   ApiOkResponse,
   ApiOperation,
+  ApiProduces,
   ApiTags,
   ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
 import { ExecutorAuth } from '../common';
 import { InjectConfig, RuncellConfig } from '../config';
-import { CreateRuntimeResponseDto, ExecutorErrorDto, RuntimeDto } from './dto/runtime.dto';
+import {
+  CommandResponseDto,
+  CreateRuntimeResponseDto,
+  ExecutorErrorDto,
+  RuntimeDto,
+} from './dto/runtime.dto';
 import { ExecutorAuthGuard } from './http/executor-auth.guard';
 import { ExecutorParams } from './http/executor-params.decorator';
-import { parseCreateRuntimeParams, parseRuntimeIdParam } from './params/runtime-params';
+import {
+  parseCommandParams,
+  parseLogsParams,
+  parseCreateRuntimeParams,
+  parseRuntimeIdParam,
+} from './params/runtime-params';
+import { RuntimeCommandsService } from './commands/runtime-commands.service';
+import { BuildLogStreamService } from './builds/build-log-stream.service';
 import { RuntimesService } from './runtimes.service';
 
 const JSON_UTF8 = 'application/json; charset=UTF-8';
@@ -30,6 +55,8 @@ export class RuntimesController {
   constructor(
     @InjectConfig() private readonly config: RuncellConfig,
     private readonly runtimes: RuntimesService,
+    private readonly commands: RuntimeCommandsService,
+    private readonly buildLogs: BuildLogStreamService,
   ) {}
 
   @Post()
@@ -69,5 +96,45 @@ export class RuntimesController {
   @ApiNotFoundResponse({ type: ExecutorErrorDto, description: '`runtime_not_found`' })
   async delete(@Param('runtimeId') runtimeId: string): Promise<void> {
     await this.runtimes.delete(parseRuntimeIdParam(runtimeId));
+  }
+
+  @Get(':runtimeId/logs')
+  @ApiOperation({ summary: 'Follow the build log of a runtime being created' })
+  @ApiProduces('text/event-stream')
+  @ApiOkResponse({ description: 'Lines `<timestamp> <content>` until the build ends' })
+  async logs(
+    @Param('runtimeId') runtimeId: string,
+    @Query('timeout') timeout: unknown,
+    @Res() reply: FastifyReply,
+  ): Promise<void> {
+    const parsed = parseLogsParams(runtimeId, { timeout });
+    const stream = await this.buildLogs.open(
+      this.runtimes.runtimeName(parsed.runtimeId),
+      parsed.timeout,
+    );
+    await reply
+      .status(200)
+      .header('content-type', 'text/event-stream')
+      .header('cache-control', 'no-cache')
+      .send(stream);
+  }
+
+  @Post(':runtimeId/commands')
+  @HttpCode(200)
+  @Header('content-type', JSON_UTF8)
+  @ApiOperation({ summary: 'Run a shell command inside a runtime' })
+  @ApiBody({ description: '`command` (required) and `timeout` in seconds (default 600)' })
+  @ApiOkResponse({ type: CommandResponseDto })
+  @ApiNotFoundResponse({ type: ExecutorErrorDto, description: '`runtime_not_found`' })
+  runCommand(
+    @Param('runtimeId') runtimeId: string,
+    @ExecutorParams() params: Record<string, unknown>,
+  ): Promise<CommandResponseDto> {
+    const parsed = parseCommandParams(runtimeId, params);
+    return this.commands.run(
+      this.runtimes.runtimeName(parsed.runtimeId),
+      parsed.command,
+      parsed.timeout,
+    );
   }
 }

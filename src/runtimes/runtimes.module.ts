@@ -7,7 +7,11 @@ import { ExecutorAuthGuard } from './http/executor-auth.guard';
 import { RuntimeRegistry } from './registry/runtime-registry.service';
 import { RuntimesController } from './runtimes.controller';
 import { RuntimesService } from './runtimes.service';
-import { LocalSourceFetcher, SOURCE_FETCHER } from './source/source-fetcher';
+import { SOURCE_FETCHER, StorageSourceFetcher } from './source/source-fetcher';
+import { BuildCacheService } from './builds/build-cache.service';
+import { BuildRunner } from './builds/build-runner.service';
+import { BuildLogStreamService } from './builds/build-log-stream.service';
+import { RuntimeCommandsService } from './commands/runtime-commands.service';
 
 /** The OpenRuntimes executor API (`/v1`): runtimes and executions. */
 @Module({
@@ -19,7 +23,11 @@ import { LocalSourceFetcher, SOURCE_FETCHER } from './source/source-fetcher';
     RuntimesService,
     ExecutionsService,
     ExecutorAuthGuard,
-    { provide: SOURCE_FETCHER, useClass: LocalSourceFetcher },
+    BuildCacheService,
+    BuildRunner,
+    BuildLogStreamService,
+    RuntimeCommandsService,
+    { provide: SOURCE_FETCHER, useClass: StorageSourceFetcher },
   ],
   exports: [RuntimesService, RuntimeRegistry, RuntimeContainerService],
 })

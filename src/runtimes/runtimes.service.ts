@@ -3,6 +3,9 @@ import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { InjectConfig, RuncellConfig } from '../config';
 import { ContainerEngineError } from '../container-engine';
+import { BuildArtifact, BuildRunner, isSet } from './builds/build-runner.service';
+import { BuildLogStreamService } from './builds/build-log-stream.service';
+import { BuildLogEntry } from './builds/build-output';
 import { RuntimeContainerService } from './containers/runtime-container.service';
 import { ExecutorError, ExecutorErrorType } from './http/executor-error';
 import { CreateRuntimeParams, RuntimeStartParams } from './params/runtime-params';
@@ -14,9 +17,17 @@ import {
 } from './registry/runtime-registry.service';
 
 export interface CreateRuntimeResult {
-  output: { timestamp: string; content: string }[];
+  output: BuildLogEntry[];
   startTime: number;
   duration: number;
+  size?: number;
+  path?: string;
+}
+
+/** What a create with a build step produced. */
+interface BuildResult {
+  output: BuildLogEntry[];
+  artifact?: BuildArtifact;
 }
 
 const REMOVE_DELAY_MS = 2_000;
@@ -34,6 +45,8 @@ export class RuntimesService implements OnModuleInit, OnModuleDestroy {
     @InjectConfig() private readonly config: RuncellConfig,
     private readonly registry: RuntimeRegistry,
     private readonly containers: RuntimeContainerService,
+    private readonly builds: BuildRunner,
+    private readonly buildLogs: BuildLogStreamService,
   ) {}
 
   onModuleInit(): void {
@@ -51,23 +64,35 @@ export class RuntimesService implements OnModuleInit, OnModuleDestroy {
   }
 
   async create(params: CreateRuntimeParams): Promise<CreateRuntimeResult> {
-    if (isSet(params.command) || isSet(params.destination)) {
-      throw ExecutorError.generic('Builds are not supported by this executor yet.', 501);
-    }
     const startTime = nowSeconds();
-    await this.start(params);
+    const building = isSet(params.command) || isSet(params.destination);
+    const result = (await this.begin(params, building ? params : undefined)) ?? { output: [] };
     if (params.remove) {
-      await sleep(REMOVE_DELAY_MS);
+      // Upstream sleeps 2 s so log streams catch up; a build waits for its streams instead.
+      if (building) await this.buildLogs.drain(this.runtimeName(params.runtimeId));
+      else await sleep(REMOVE_DELAY_MS);
       await this.discard(this.runtimeName(params.runtimeId));
     }
-    return { output: [], startTime, duration: nowSeconds() - startTime };
+    return {
+      output: result.output,
+      startTime,
+      duration: nowSeconds() - startTime,
+      ...(result.artifact ? { size: result.artifact.size, path: result.artifact.path } : {}),
+    };
   }
 
   /**
    * Registers a pending row (synchronously, so a concurrent create sees it) and runs the
    * container. On failure the container, the work folder and the row are removed.
    */
-  start(params: RuntimeStartParams): Promise<void> {
+  async start(params: RuntimeStartParams): Promise<void> {
+    await this.begin(params);
+  }
+
+  private begin(
+    params: RuntimeStartParams,
+    build?: CreateRuntimeParams,
+  ): Promise<BuildResult | undefined> {
     this.assertAccepting();
     this.assertImageAllowed(params.image);
     const name = this.runtimeName(params.runtimeId);
@@ -102,8 +127,10 @@ export class RuntimesService implements OnModuleInit, OnModuleDestroy {
       },
     };
     this.registry.set(entry);
-    const started = this.launch(entry, params).finally(() => this.starting.delete(name));
-    this.starting.set(name, started);
+    const started = this.launch(entry, params, build).finally(() => this.starting.delete(name));
+    const settled = started.then(() => undefined);
+    settled.catch(() => undefined);
+    this.starting.set(name, settled);
     return started;
   }
 
@@ -136,13 +163,35 @@ export class RuntimesService implements OnModuleInit, OnModuleDestroy {
     this.registry.remove(name);
   }
 
-  private async launch(entry: RuntimeEntry, params: RuntimeStartParams): Promise<void> {
+  private async launch(
+    entry: RuntimeEntry,
+    params: RuntimeStartParams,
+    build?: CreateRuntimeParams,
+  ): Promise<BuildResult | undefined> {
     const name = entry.row.name;
-    const request = { name, hostname: entry.row.hostname, secret: entry.row.key, params };
+    const hasCommand = build !== undefined && isSet(build.command);
+    const request = {
+      name,
+      hostname: entry.row.hostname,
+      secret: entry.row.key,
+      params,
+      forBuild: hasCommand,
+      withCache: build !== undefined && BuildRunner.usesCache(build),
+    };
     const startedAt = nowSeconds();
     try {
-      await this.containers.prepareFolders(request);
+      const paths = await this.containers.prepareFolders(request);
+      const warnings = build ? await this.builds.restoreCache(build, paths) : [];
       const container = await this.containers.run(request);
+      let result: BuildResult | undefined;
+      if (build) {
+        const output = hasCommand ? await this.builds.run(container.containerId, build, paths) : [];
+        warnings.push(...(await this.builds.storeCache(build, paths)));
+        result = { output: [...warnings, ...output] };
+        if (isSet(build.destination)) {
+          result.artifact = await this.builds.uploadArtifact(build.destination, paths);
+        }
+      }
       if (this.registry.get(name) !== entry) {
         throw new ExecutorError(ExecutorErrorType.RUNTIME_NOT_FOUND, 'Runtime no longer exists.');
       }
@@ -150,6 +199,7 @@ export class RuntimesService implements OnModuleInit, OnModuleDestroy {
       entry.row.status = `Up ${formatRounded(nowSeconds() - startedAt)}s`;
       entry.row.initialised = 1;
       entry.row.updated = nowSeconds();
+      return result;
     } catch (error) {
       if (this.registry.get(name) === entry || !this.registry.has(name)) {
         await this.containers.remove(name).catch(() => false);
@@ -179,11 +229,6 @@ export class RuntimesService implements OnModuleInit, OnModuleDestroy {
       );
     }
   }
-}
-
-/** PHP's "0" counts as empty. */
-function isSet(value: string): boolean {
-  return value !== '' && value !== '0';
 }
 
 function formatRounded(seconds: number): string {

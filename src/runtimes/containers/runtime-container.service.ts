@@ -26,6 +26,8 @@ export interface RuntimeContainerRequest {
   params: RuntimeStartParams;
   /** Keep the container idle (`tail -f /dev/null`) for a build command run with exec. */
   forBuild?: boolean;
+  /** Create the cache folder and mount it at `/cache` (cached builds). */
+  withCache?: boolean;
 }
 
 export interface RunningRuntimeContainer {
@@ -63,7 +65,9 @@ export class RuntimeContainerService {
   async prepareFolders(request: RuntimeContainerRequest): Promise<RuntimePaths> {
     const paths = this.paths(request.name);
     try {
-      for (const folder of [paths.src, paths.builds, paths.logs, paths.logging]) {
+      const folders = [paths.src, paths.builds, paths.logs, paths.logging];
+      if (request.withCache) folders.push(paths.cache);
+      for (const folder of folders) {
         await mkdir(folder, { recursive: true });
       }
     } catch {
@@ -120,6 +124,7 @@ export class RuntimeContainerService {
         `${paths.logging}:/tmp/logging:rw`,
       );
     }
+    if (request.withCache) binds.push(`${paths.cache}:/cache:rw`);
     let cmd: string[] | undefined;
     const runtimeEntrypoint = params.runtimeEntrypoint;
     if (runtimeEntrypoint !== '' && runtimeEntrypoint !== '0') {

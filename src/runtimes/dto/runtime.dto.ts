@@ -1,4 +1,4 @@
-import { ApiProperty } from '@nestjs/swagger';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
 /** A row of the executor's state table, as `GET /v1/runtimes` returns it. */
 export class RuntimeDto {
@@ -23,6 +23,14 @@ export class CreateRuntimeResponseDto {
   @ApiProperty({ type: [BuildOutputEntryDto] }) output!: BuildOutputEntryDto[];
   @ApiProperty({ description: 'Epoch seconds' }) startTime!: number;
   @ApiProperty({ description: 'Seconds' }) duration!: number;
+  @ApiPropertyOptional({ description: 'Artifact size in bytes (with `destination`)' })
+  size?: number;
+  @ApiPropertyOptional({ description: 'Artifact path `<destination>/<uniqid>.gz`' })
+  path?: string;
+}
+
+export class CommandResponseDto {
+  @ApiProperty({ description: 'Combined stdout and stderr' }) output!: string;
 }
 
 /** The body of an OpenRuntimes error. */

@@ -1,5 +1,10 @@
 import { ExecutorError } from '../http/executor-error';
-import { parseCreateExecutionParams, parseCreateRuntimeParams } from './runtime-params';
+import {
+  parseCommandParams,
+  parseCreateExecutionParams,
+  parseCreateRuntimeParams,
+  parseLogsParams,
+} from './runtime-params';
 
 const VERSIONS = ['v2', 'v5'];
 
@@ -221,5 +226,33 @@ describe('parseCreateRuntimeParams', () => {
     expect(errorOf(() => parse({ runtimeId: 'a', image: 'i', variables: '{}' })).message).toBe(
       'Invalid `variables` param: Value must be a valid object.',
     );
+  });
+});
+
+describe('parseLogsParams', () => {
+  it.each([
+    [undefined, 600],
+    ['30', 30],
+    ['12abc', 12],
+    ['abc', 0],
+    [' 7', 7],
+  ])('reads timeout %p as %p', (timeout, expected) => {
+    expect(parseLogsParams('rt', { timeout }).timeout).toBe(expected);
+  });
+
+  it('refuses a timeout longer than 16 characters', () => {
+    expect(() => parseLogsParams('rt', { timeout: '1'.repeat(17) })).toThrow(ExecutorError);
+  });
+});
+
+describe('parseCommandParams', () => {
+  it('requires a command and reads a strict integer timeout', () => {
+    expect(parseCommandParams('rt', { command: 'ls' })).toEqual({
+      runtimeId: 'rt',
+      command: 'ls',
+      timeout: 600,
+    });
+    expect(() => parseCommandParams('rt', {})).toThrow(ExecutorError);
+    expect(() => parseCommandParams('rt', { command: 'ls', timeout: '5' })).toThrow(ExecutorError);
   });
 });

@@ -124,6 +124,32 @@ export function parseCreateExecutionParams(
   };
 }
 
+/** `POST /v1/runtimes/:runtimeId/commands`; `runtimeId` comes from the path. */
+export function parseCommandParams(
+  runtimeId: string,
+  params: Record<string, unknown>,
+): { runtimeId: string; command: string; timeout: number } {
+  const read = new ParamReader(params);
+  return {
+    runtimeId: parseRuntimeIdParam(runtimeId),
+    command: read.text('command', { max: 1024 }),
+    timeout: read.integer('timeout', { loose: false, default: 600 }),
+  };
+}
+
+/** `GET /v1/runtimes/:runtimeId/logs`: `timeout` is Text(16) read with PHP's `intval`. */
+export function parseLogsParams(
+  runtimeId: string,
+  params: Record<string, unknown>,
+): { runtimeId: string; timeout: number } {
+  const timeout = new ParamReader(params).text('timeout', { max: 16, default: '600' });
+  const leading = /^\s*[+-]?\d+/.exec(timeout);
+  return {
+    runtimeId: parseRuntimeIdParam(runtimeId),
+    timeout: leading ? Number.parseInt(leading[0], 10) : 0,
+  };
+}
+
 /** A path parameter `runtimeId` of the get and delete routes. */
 export function parseRuntimeIdParam(runtimeId: string): string {
   return new ParamReader({ runtimeId }).text('runtimeId', { max: 64 });

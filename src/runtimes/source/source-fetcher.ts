@@ -1,5 +1,5 @@
-import { Injectable } from '@nestjs/common';
-import { copyFile } from 'node:fs/promises';
+import { Inject, Injectable } from '@nestjs/common';
+import { STORAGE, StorageDriver } from '../../storage';
 
 /** Token of the provider that brings a runtime's code archive to the executor's work folder. */
 export const SOURCE_FETCHER = Symbol('SOURCE_FETCHER');
@@ -9,10 +9,12 @@ export interface SourceFetcher {
   fetch(sourcePath: string, localFile: string): Promise<void>;
 }
 
-/** The local storage device: `source` is an absolute path on this machine. */
+/** Reads `source` from the storage device (`STORAGE`, rooted at `/`: a full path). */
 @Injectable()
-export class LocalSourceFetcher implements SourceFetcher {
+export class StorageSourceFetcher implements SourceFetcher {
+  constructor(@Inject(STORAGE) private readonly storage: StorageDriver) {}
+
   async fetch(sourcePath: string, localFile: string): Promise<void> {
-    await copyFile(sourcePath, localFile);
+    await this.storage.download(sourcePath, localFile);
   }
 }
