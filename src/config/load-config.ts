@@ -90,6 +90,7 @@ export function loadConfig(
         { min: 1 },
       ),
       maintenanceIntervalSeconds: read.int(executorVar('MAINTENANCE_INTERVAL'), 3600, { min: 1 }),
+      shutdownRemoveRuntimes: read.bool('URT_SHUTDOWN_REMOVE_RUNTIMES', false),
       minCpus: read.float(executorVar('MIN_CPUS'), 0, { min: 0 }),
       minMemoryMb: read.int(executorVar('MIN_MEMORY'), 0, { min: 0 }),
       runtimes: read.list(executorVar('RUNTIMES'), []),

@@ -27,6 +27,8 @@ export interface ExecutorConfig {
   keepAlive: boolean;
   inactiveThresholdSeconds: number;
   maintenanceIntervalSeconds: number;
+  /** Remove this instance's runtimes on shutdown instead of leaving them for the next to adopt. */
+  shutdownRemoveRuntimes: boolean;
   minCpus: number;
   minMemoryMb: number;
   /** Allowed runtime images; empty allows any image. Exact match. */

@@ -4,6 +4,7 @@ import { RuntimeNetworks } from './containers/runtime-networks.service';
 import { ExecutionsController } from './executions/executions.controller';
 import { ExecutionsService } from './executions/executions.service';
 import { ExecutorAuthGuard } from './http/executor-auth.guard';
+import { RuntimeLifecycleService } from './lifecycle/runtime-lifecycle.service';
 import { RuntimeRegistry } from './registry/runtime-registry.service';
 import { RuntimesController } from './runtimes.controller';
 import { RuntimesService } from './runtimes.service';
@@ -19,8 +20,9 @@ import { LocalSourceFetcher, SOURCE_FETCHER } from './source/source-fetcher';
     RuntimesService,
     ExecutionsService,
     ExecutorAuthGuard,
+    RuntimeLifecycleService,
     { provide: SOURCE_FETCHER, useClass: LocalSourceFetcher },
   ],
-  exports: [RuntimesService, RuntimeRegistry, RuntimeContainerService],
+  exports: [RuntimesService, RuntimeRegistry, RuntimeContainerService, RuntimeLifecycleService],
 })
 export class RuntimesModule {}
