@@ -149,6 +149,18 @@ export class ExecutionsRepository {
     return this.close(id, 'failed', error);
   }
 
+  /** Executions `running` since before `startedBefore` (candidates for stuck-run recovery). */
+  async runningStartedBefore(startedBefore: Date, limit = 500): Promise<ExecutionEntity[]> {
+    return this.executions
+      .createQueryBuilder('execution')
+      .where("execution.status = 'running' AND execution.started_at < :startedBefore", {
+        startedBefore,
+      })
+      .orderBy('execution.started_at', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+
   async countRunning(): Promise<number> {
     return this.executions.countBy({ status: 'running' });
   }

@@ -3,11 +3,12 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { AuthModule } from '../auth';
 import { RuntimesModule } from '../runtimes/runtimes.module';
 import { MaintenanceService } from './maintenance.service';
+import { StuckExecutionsService } from './stuck-executions.service';
 
-/** Scheduled clean-up jobs: idle and orphaned runtimes, expired refresh tokens. */
+/** Scheduled clean-up: idle and orphaned runtimes, expired refresh tokens, stuck executions. */
 @Module({
   imports: [ScheduleModule.forRoot(), AuthModule, RuntimesModule],
-  providers: [MaintenanceService],
+  providers: [MaintenanceService, StuckExecutionsService],
   exports: [MaintenanceService],
 })
 export class MaintenanceModule {}

@@ -6,9 +6,12 @@ import { RefreshTokenService } from '../auth';
 import { InjectConfig, RuncellConfig } from '../config';
 import { RuntimeLifecycleService } from '../runtimes/lifecycle/runtime-lifecycle.service';
 import { withAdvisoryLock } from './advisory-lock';
+import { StuckExecutionsReport, StuckExecutionsService } from './stuck-executions.service';
 
 const RUNTIMES_JOB = 'maintenance:runtimes';
 const REFRESH_TOKENS_JOB = 'maintenance:refresh-tokens';
+const STUCK_EXECUTIONS_JOB = 'maintenance:stuck-executions';
+const JOBS = [RUNTIMES_JOB, REFRESH_TOKENS_JOB, STUCK_EXECUTIONS_JOB];
 
 /**
  * Periodic clean-up, every `maintenanceIntervalSeconds`. Runtime clean-up is per process (the
@@ -25,16 +28,18 @@ export class MaintenanceService implements OnApplicationBootstrap, OnModuleDestr
     private readonly scheduler: SchedulerRegistry,
     private readonly runtimes: RuntimeLifecycleService,
     private readonly refreshTokens: RefreshTokenService,
+    private readonly stuckExecutions: StuckExecutionsService,
   ) {}
 
   onApplicationBootstrap(): void {
     const intervalMs = this.config.executor.maintenanceIntervalSeconds * 1000;
     this.schedule(RUNTIMES_JOB, intervalMs, () => this.cleanRuntimes());
     this.schedule(REFRESH_TOKENS_JOB, intervalMs, () => this.purgeRefreshTokens());
+    this.schedule(STUCK_EXECUTIONS_JOB, intervalMs, () => this.recoverStuckExecutions());
   }
 
   onModuleDestroy(): void {
-    for (const name of [RUNTIMES_JOB, REFRESH_TOKENS_JOB]) {
+    for (const name of JOBS) {
       if (this.scheduler.doesExist('interval', name)) this.scheduler.deleteInterval(name);
     }
   }
@@ -54,6 +59,14 @@ export class MaintenanceService implements OnApplicationBootstrap, OnModuleDestr
     if (!outcome.ran) return null;
     if (outcome.result > 0) this.logger.log(`Purged ${outcome.result} expired refresh tokens`);
     return outcome.result;
+  }
+
+  /** Running executions whose job is gone or over; null when another replica runs the job. */
+  async recoverStuckExecutions(minAgeMs?: number): Promise<StuckExecutionsReport | null> {
+    const outcome = await withAdvisoryLock(this.dataSource, STUCK_EXECUTIONS_JOB, () =>
+      this.stuckExecutions.recover(minAgeMs),
+    );
+    return outcome.ran ? outcome.result : null;
   }
 
   /** Runs `job` on an interval; a run still going when the next is due is not overlapped. */
