@@ -161,6 +161,11 @@ export class ExecutionsRepository {
       .getMany();
   }
 
+  async runningIds(): Promise<string[]> {
+    const rows = await this.executions.find({ select: { id: true }, where: { status: 'running' } });
+    return rows.map((row) => row.id);
+  }
+
   async countRunning(): Promise<number> {
     return this.executions.countBy({ status: 'running' });
   }

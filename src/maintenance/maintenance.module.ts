@@ -3,12 +3,14 @@ import { ScheduleModule } from '@nestjs/schedule';
 import { AuthModule } from '../auth';
 import { RuntimesModule } from '../runtimes/runtimes.module';
 import { MaintenanceService } from './maintenance.service';
+import { OrphanSandboxesService } from './orphan-sandboxes.service';
 import { StuckExecutionsService } from './stuck-executions.service';
 
-/** Scheduled clean-up: idle and orphaned runtimes, expired refresh tokens, stuck executions. */
+/** Scheduled clean-up: idle and orphaned runtimes, expired refresh tokens, stuck executions,
+ * orphaned sandboxes. */
 @Module({
   imports: [ScheduleModule.forRoot(), AuthModule, RuntimesModule],
-  providers: [MaintenanceService, StuckExecutionsService],
+  providers: [MaintenanceService, StuckExecutionsService, OrphanSandboxesService],
   exports: [MaintenanceService],
 })
 export class MaintenanceModule {}

@@ -6,12 +6,14 @@ import { RefreshTokenService } from '../auth';
 import { InjectConfig, RuncellConfig } from '../config';
 import { RuntimeLifecycleService } from '../runtimes/lifecycle/runtime-lifecycle.service';
 import { withAdvisoryLock } from './advisory-lock';
+import { OrphanSandboxesService } from './orphan-sandboxes.service';
 import { StuckExecutionsReport, StuckExecutionsService } from './stuck-executions.service';
 
 const RUNTIMES_JOB = 'maintenance:runtimes';
 const REFRESH_TOKENS_JOB = 'maintenance:refresh-tokens';
 const STUCK_EXECUTIONS_JOB = 'maintenance:stuck-executions';
-const JOBS = [RUNTIMES_JOB, REFRESH_TOKENS_JOB, STUCK_EXECUTIONS_JOB];
+const SANDBOXES_JOB = 'maintenance:sandboxes';
+const JOBS = [RUNTIMES_JOB, REFRESH_TOKENS_JOB, STUCK_EXECUTIONS_JOB, SANDBOXES_JOB];
 
 /**
  * Periodic clean-up, every `maintenanceIntervalSeconds`. Runtime clean-up is per process (the
@@ -29,6 +31,7 @@ export class MaintenanceService implements OnApplicationBootstrap, OnModuleDestr
     private readonly runtimes: RuntimeLifecycleService,
     private readonly refreshTokens: RefreshTokenService,
     private readonly stuckExecutions: StuckExecutionsService,
+    private readonly sandboxes: OrphanSandboxesService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -36,6 +39,8 @@ export class MaintenanceService implements OnApplicationBootstrap, OnModuleDestr
     this.schedule(RUNTIMES_JOB, intervalMs, () => this.cleanRuntimes());
     this.schedule(REFRESH_TOKENS_JOB, intervalMs, () => this.purgeRefreshTokens());
     this.schedule(STUCK_EXECUTIONS_JOB, intervalMs, () => this.recoverStuckExecutions());
+    // Sandboxes are per instance (labelled with its id): no cross-replica lock.
+    this.schedule(SANDBOXES_JOB, intervalMs, () => this.sandboxes.removeOrphans());
   }
 
   onModuleDestroy(): void {

@@ -1,10 +1,15 @@
 import { getQueueToken } from '@nestjs/bullmq';
+import Docker from 'dockerode';
+import { randomUUID } from 'node:crypto';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { Queue, UnrecoverableError, Worker } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { ShutdownState } from '../../src/common/lifecycle/shutdown-state';
 import { EXECUTIONS_QUEUE } from '../../src/executions/queue/execution-queue.constants';
+import { runcellLabels } from '../../src/container-engine';
+import { LABEL_EXECUTION_ID } from '../../src/executions/sandbox/sandbox-container.factory';
 import { MaintenanceService } from '../../src/maintenance/maintenance.service';
+import { OrphanSandboxesService } from '../../src/maintenance/orphan-sandboxes.service';
 import { createTaskFor, startExecution } from '../support/executions';
 import { startTestApp, testConfig } from '../support/test-app';
 import { registerUser, TestUser } from '../support/users';
@@ -112,5 +117,30 @@ describe('maintenance jobs against Postgres and Redis', () => {
 
     expect(response.statusCode).toBe(503);
     expect(response.json()).toMatchObject({ error: { code: 'SERVICE_UNAVAILABLE' } });
+  });
+});
+
+describe('orphaned sandbox sweep', () => {
+  it("removes this instance's sandbox whose execution is not running", async () => {
+    const config = testConfig({ APP_ROLE: 'worker' });
+    const sut = await startTestApp(config);
+    const docker = new Docker({ socketPath: '/var/run/docker.sock' });
+    const orphan = await docker.createContainer({
+      Image: 'runcell/base:bookworm',
+      Cmd: ['sleep', '300'],
+      Labels: {
+        ...runcellLabels(config.docker.instanceId, 'sandbox'),
+        [LABEL_EXECUTION_ID]: randomUUID(),
+      },
+    });
+    try {
+      const removed = await sut.get(OrphanSandboxesService).removeOrphans(0);
+
+      expect(removed).toHaveLength(1);
+      await expect(orphan.inspect()).rejects.toMatchObject({ statusCode: 404 });
+    } finally {
+      await orphan.remove({ force: true }).catch(() => undefined);
+      await sut.close();
+    }
   });
 });
