@@ -5,6 +5,8 @@ import { ExecutionsController } from './executions/executions.controller';
 import { ExecutionsService } from './executions/executions.service';
 import { ExecutorAuthGuard } from './http/executor-auth.guard';
 import { RuntimeLifecycleService } from './lifecycle/runtime-lifecycle.service';
+import { RuntimeStatsController } from './lifecycle/runtime-stats.controller';
+import { RuntimeStatsService } from './lifecycle/runtime-stats.service';
 import { RuntimeRegistry } from './registry/runtime-registry.service';
 import { RuntimesController } from './runtimes.controller';
 import { RuntimesService } from './runtimes.service';
@@ -12,7 +14,7 @@ import { LocalSourceFetcher, SOURCE_FETCHER } from './source/source-fetcher';
 
 /** The OpenRuntimes executor API (`/v1`): runtimes and executions. */
 @Module({
-  controllers: [RuntimesController, ExecutionsController],
+  controllers: [RuntimesController, ExecutionsController, RuntimeStatsController],
   providers: [
     RuntimeRegistry,
     RuntimeNetworks,
@@ -21,6 +23,7 @@ import { LocalSourceFetcher, SOURCE_FETCHER } from './source/source-fetcher';
     ExecutionsService,
     ExecutorAuthGuard,
     RuntimeLifecycleService,
+    RuntimeStatsService,
     { provide: SOURCE_FETCHER, useClass: LocalSourceFetcher },
   ],
   exports: [RuntimesService, RuntimeRegistry, RuntimeContainerService, RuntimeLifecycleService],

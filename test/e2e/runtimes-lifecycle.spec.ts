@@ -154,6 +154,35 @@ describe('Runtime lifecycle: maintenance, adoption, draining (e2e)', () => {
     }
   }, 90_000);
 
+  it('serves cached runtime CPU and memory through /v1/health/stats and the metrics', async () => {
+    const sut = await harness({ URT_STATS_INTERVAL: '1' });
+    await createRuntime(sut, 'measured');
+    const name = `${sut.hostname}-measured`;
+
+    let stats: { runtimes: Record<string, { status: string; memoryBytes: number | null }> } = {
+      runtimes: {},
+    };
+    for (let waited = 0; waited < 15_000 && !stats.runtimes[name]; waited += 250) {
+      const answer = await executorCall(sut.baseUrl, 'GET', '/v1/health/stats');
+      expect(answer.status).toBe(200);
+      stats = answer.json();
+      if (!stats.runtimes[name]) await sleep(250);
+    }
+    expect(stats.runtimes[name]).toMatchObject({ status: 'pass' });
+    expect(stats.runtimes[name].memoryBytes).toBeGreaterThan(0);
+
+    const anonymous = await executorCall(sut.baseUrl, 'GET', '/v1/health/stats', {
+      headers: { authorization: '' },
+    });
+    expect(anonymous.status).toBe(401);
+
+    const metrics = await (await fetch(`${sut.baseUrl}/metrics`)).text();
+    expect(metrics).toContain('runcell_runtimes{status="up"} 1');
+    expect(metrics).toMatch(
+      new RegExp(`runcell_runtime_memory_bytes\\{runtime="${name}"\\} [1-9]`),
+    );
+  }, 60_000);
+
   it('refuses new executions while draining', async () => {
     const sut = await harness();
     sut.app.get(ShutdownState).begin('test');
