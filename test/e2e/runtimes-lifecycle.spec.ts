@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { ShutdownState } from '../../src/common/lifecycle/shutdown-state';
@@ -19,6 +19,8 @@ const IMAGE = 'runcell/node:v5';
 describe('Runtime lifecycle: maintenance, adoption, draining (e2e)', () => {
   let archive: string;
   const harnesses: ExecutorHarness[] = [];
+  /** Harnesses whose app a test already closed: only their leftovers are removed. */
+  const closedHarnesses: ExecutorHarness[] = [];
 
   beforeAll(() => {
     archive = functionArchive({
@@ -28,6 +30,7 @@ describe('Runtime lifecycle: maintenance, adoption, draining (e2e)', () => {
 
   afterAll(async () => {
     for (const harness of harnesses) await harness.close();
+    for (const closed of closedHarnesses) await cleanUpClosed(closed);
     removeArchive(archive);
   });
 
@@ -130,6 +133,7 @@ describe('Runtime lifecycle: maintenance, adoption, draining (e2e)', () => {
 
   it('adopts the warm runtimes left by a previous process with the same hostname', async () => {
     const first = await startExecutorHarness();
+    closedHarnesses.push(first);
     try {
       for (const id of ['one', 'two', 'three']) await createRuntime(first, id);
       expect((await execute(first, 'one')).status).toBe(200);
@@ -181,6 +185,50 @@ describe('Runtime lifecycle: maintenance, adoption, draining (e2e)', () => {
     expect(metrics).toMatch(
       new RegExp(`runcell_runtime_memory_bytes\\{runtime="${name}"\\} [1-9]`),
     );
+  }, 60_000);
+
+  /** Removes what a harness whose app was already closed left behind. */
+  async function cleanUpClosed(closed: ExecutorHarness): Promise<void> {
+    for (const container of await closed.containers()) {
+      await closed.docker.getContainer(container.Id).remove({ force: true });
+    }
+    await closed.docker
+      .getNetwork(closed.network)
+      .remove()
+      .catch(() => undefined);
+    rmSync(closed.tmpDir, { recursive: true, force: true });
+  }
+
+  it('lets an execution in flight finish on close and leaves runtimes for adoption', async () => {
+    const sut = await startExecutorHarness();
+    try {
+      await createRuntime(sut, 'draining');
+      const running = execute(sut, 'draining', '/sleep?ms=2000');
+      await sleep(500);
+
+      await sut.app.close();
+
+      const answer = await running;
+      expect(answer.status).toBe(200);
+      expect(answer.json<{ body: string }>().body).toBe('slept');
+      expect((await sut.containers()).map((c) => c.State)).toEqual(['running']);
+    } finally {
+      await cleanUpClosed(sut);
+    }
+  }, 60_000);
+
+  it('removes its runtimes on close when configured to', async () => {
+    const sut = await startExecutorHarness({ URT_SHUTDOWN_REMOVE_RUNTIMES: 'true' });
+    try {
+      await createRuntime(sut, 'gone');
+
+      await sut.app.close();
+
+      expect(await sut.containers()).toEqual([]);
+      expect(existsSync(join(sut.tmpDir, `${sut.hostname}-gone`))).toBe(false);
+    } finally {
+      await cleanUpClosed(sut);
+    }
   }, 60_000);
 
   it('refuses new executions while draining', async () => {
