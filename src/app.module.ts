@@ -8,6 +8,7 @@ import { ContainerEngineModule } from './container-engine';
 import { DatabaseModule } from './database/database.module';
 import { ExecutionsModule } from './executions/executions.module';
 import { HealthModule } from './health/health.module';
+import { MaintenanceModule } from './maintenance/maintenance.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RedisModule } from './redis/redis.module';
 import { RuntimesModule } from './runtimes/runtimes.module';
@@ -38,6 +39,7 @@ export class AppModule {
         TasksModule,
         ExecutionsModule.forRole(config.appRole),
         RuntimesModule,
+        MaintenanceModule,
       ],
     };
   }

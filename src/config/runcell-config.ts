@@ -27,6 +27,10 @@ export interface ExecutorConfig {
   keepAlive: boolean;
   inactiveThresholdSeconds: number;
   maintenanceIntervalSeconds: number;
+  /** Remove this instance's runtimes on shutdown instead of leaving them for the next to adopt. */
+  shutdownRemoveRuntimes: boolean;
+  /** How often container CPU/memory of runtimes is sampled for `/v1/health/stats` and metrics. */
+  statsIntervalSeconds: number;
   minCpus: number;
   minMemoryMb: number;
   /** Allowed runtime images; empty allows any image. Exact match. */

@@ -149,6 +149,23 @@ export class ExecutionsRepository {
     return this.close(id, 'failed', error);
   }
 
+  /** Executions `running` since before `startedBefore` (candidates for stuck-run recovery). */
+  async runningStartedBefore(startedBefore: Date, limit = 500): Promise<ExecutionEntity[]> {
+    return this.executions
+      .createQueryBuilder('execution')
+      .where("execution.status = 'running' AND execution.started_at < :startedBefore", {
+        startedBefore,
+      })
+      .orderBy('execution.started_at', 'ASC')
+      .limit(limit)
+      .getMany();
+  }
+
+  async runningIds(): Promise<string[]> {
+    const rows = await this.executions.find({ select: { id: true }, where: { status: 'running' } });
+    return rows.map((row) => row.id);
+  }
+
   async countRunning(): Promise<number> {
     return this.executions.countBy({ status: 'running' });
   }

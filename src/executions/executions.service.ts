@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { AppError, ErrorCode } from '../common';
+import { ShutdownState } from '../common/lifecycle/shutdown-state';
 import { CursorCodec, cursorCodecFor, PageQueryDto } from '../common/pagination';
 import { InjectConfig, RuncellConfig } from '../config';
 import { TasksService } from '../tasks/tasks.service';
@@ -27,6 +28,7 @@ export class ExecutionsService {
     private readonly cancellation: CancellationBus,
     private readonly output: ExecutionOutputStore,
     @InjectConfig() config: RuncellConfig,
+    private readonly shutdown: ShutdownState,
   ) {
     this.cursors = cursorCodecFor(config);
   }
@@ -38,6 +40,14 @@ export class ExecutionsService {
     input: CreateExecutionDto,
     idempotencyKey?: string,
   ): Promise<ExecutionDto> {
+    if (this.shutdown.draining) {
+      throw new AppError(
+        ErrorCode.SERVICE_UNAVAILABLE,
+        'This instance is shutting down; try again shortly',
+        undefined,
+        { 'retry-after': '1' },
+      );
+    }
     if (
       idempotencyKey !== undefined &&
       (idempotencyKey.length === 0 || idempotencyKey.length > 255)

@@ -60,6 +60,20 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly runtimeCpu = new Gauge({
+    name: 'runcell_runtime_cpu_percent',
+    help: 'CPU use of a runtime container, in percent of one core (last sample)',
+    labelNames: ['runtime'] as const,
+    registers: [this.registry],
+  });
+
+  readonly runtimeMemory = new Gauge({
+    name: 'runcell_runtime_memory_bytes',
+    help: 'Memory use of a runtime container (last sample)',
+    labelNames: ['runtime'] as const,
+    registers: [this.registry],
+  });
+
   constructor() {
     collectDefaultMetrics({ register: this.registry, prefix: 'runcell_' });
   }

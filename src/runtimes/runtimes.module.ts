@@ -4,6 +4,9 @@ import { RuntimeNetworks } from './containers/runtime-networks.service';
 import { ExecutionsController } from './executions/executions.controller';
 import { ExecutionsService } from './executions/executions.service';
 import { ExecutorAuthGuard } from './http/executor-auth.guard';
+import { RuntimeLifecycleService } from './lifecycle/runtime-lifecycle.service';
+import { RuntimeStatsController } from './lifecycle/runtime-stats.controller';
+import { RuntimeStatsService } from './lifecycle/runtime-stats.service';
 import { RuntimeRegistry } from './registry/runtime-registry.service';
 import { RuntimesController } from './runtimes.controller';
 import { RuntimesService } from './runtimes.service';
@@ -15,7 +18,7 @@ import { RuntimeCommandsService } from './commands/runtime-commands.service';
 
 /** The OpenRuntimes executor API (`/v1`): runtimes and executions. */
 @Module({
-  controllers: [RuntimesController, ExecutionsController],
+  controllers: [RuntimesController, ExecutionsController, RuntimeStatsController],
   providers: [
     RuntimeRegistry,
     RuntimeNetworks,
@@ -27,8 +30,10 @@ import { RuntimeCommandsService } from './commands/runtime-commands.service';
     BuildRunner,
     BuildLogStreamService,
     RuntimeCommandsService,
+    RuntimeLifecycleService,
+    RuntimeStatsService,
     { provide: SOURCE_FETCHER, useClass: StorageSourceFetcher },
   ],
-  exports: [RuntimesService, RuntimeRegistry, RuntimeContainerService],
+  exports: [RuntimesService, RuntimeRegistry, RuntimeContainerService, RuntimeLifecycleService],
 })
 export class RuntimesModule {}

@@ -125,6 +125,7 @@ export class RuntimesService implements OnModuleInit, OnModuleDestroy {
         image: params.image,
         initialised: 0,
       },
+      inFlight: 0,
     };
     this.registry.set(entry);
     const started = this.launch(entry, params, build).finally(() => this.starting.delete(name));

@@ -36,6 +36,13 @@ export class ExecutionQueueProducer {
     );
   }
 
+  /** The job's BullMQ state and failure reason; null when the queue no longer has it. */
+  async jobState(executionId: string): Promise<{ state: string; failedReason?: string } | null> {
+    const job = await this.queue.getJob(executionId);
+    if (!job) return null;
+    return { state: await job.getState(), failedReason: job.failedReason };
+  }
+
   /** Takes a job that has not started off the queue; false if it is running or gone. */
   async removeWaiting(executionId: string): Promise<boolean> {
     const job = await this.queue.getJob(executionId);

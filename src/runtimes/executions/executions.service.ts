@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { ShutdownState } from '../../common/lifecycle/shutdown-state';
 import { InjectConfig, RuncellConfig } from '../../config';
 import { RuntimeContainerService } from '../containers/runtime-container.service';
 import { ExecutorError, ExecutorErrorType } from '../http/executor-error';
@@ -39,12 +40,14 @@ export class ExecutionsService {
     private readonly registry: RuntimeRegistry,
     private readonly runtimes: RuntimesService,
     private readonly containers: RuntimeContainerService,
+    private readonly shutdown: ShutdownState,
   ) {}
 
   async execute(
     params: CreateExecutionParams,
     options: ExecutionOptions,
   ): Promise<ExecutionResult> {
+    if (this.shutdown.draining) throw ExecutorError.generic('The executor is shutting down.', 503);
     const deadline = Date.now() + params.timeout * 1000;
     const variables = {
       ...params.variables,
@@ -56,7 +59,22 @@ export class ExecutionsService {
     const current = this.registry.get(name);
     if (current) current.row.updated = Math.floor(nowSeconds());
     const entry = await this.waitUntilStarted(name, deadline);
+    entry.inFlight++;
+    try {
+      return await this.run(entry, params, variables, options, deadline);
+    } finally {
+      entry.inFlight--;
+      entry.row.updated = nowSeconds();
+    }
+  }
 
+  private async run(
+    entry: RuntimeEntry,
+    params: CreateExecutionParams,
+    variables: Record<string, string>,
+    options: ExecutionOptions,
+    deadline: number,
+  ): Promise<ExecutionResult> {
     const startTime = nowSeconds();
     const target = this.target(entry);
     if (entry.row.listening === 0) {

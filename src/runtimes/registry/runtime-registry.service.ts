@@ -21,6 +21,8 @@ export interface RuntimeEntry {
   row: RuntimeRow;
   /** Address of the container on the runtimes network, once it runs. */
   address?: string;
+  /** `/v1` executions running through this runtime right now; a busy runtime is never idle. */
+  inFlight: number;
 }
 
 export function nowSeconds(): number {
@@ -57,5 +59,16 @@ export class RuntimeRegistry {
 
   names(): string[] {
     return [...this.entries.keys()];
+  }
+
+  entriesList(): RuntimeEntry[] {
+    return [...this.entries.values()];
+  }
+
+  /** Executions in flight across every runtime of this process. */
+  totalInFlight(): number {
+    let total = 0;
+    for (const entry of this.entries.values()) total += entry.inFlight;
+    return total;
   }
 }

@@ -1,0 +1,38 @@
+import { ContainerInfo } from '../../container-engine';
+import { nowSeconds, RuntimeEntry } from '../registry/runtime-registry.service';
+
+/**
+ * Rebuilds the state row of a runtime container a previous process of this executor left
+ * running, or undefined when the container cannot serve executions (stopped, no secret).
+ */
+export function adoptedEntry(
+  info: ContainerInfo,
+  runtimeNetworks: string[],
+  now = nowSeconds(),
+): RuntimeEntry | undefined {
+  if (!info.running) return undefined;
+  const v2Secret = info.env.INTERNAL_RUNTIME_KEY;
+  const secret = info.env.OPEN_RUNTIMES_SECRET ?? v2Secret;
+  if (!secret) return undefined;
+  const address =
+    runtimeNetworks.map((network) => info.networks[network]).find(Boolean) ??
+    Object.values(info.networks)[0];
+  if (!address) return undefined;
+  const startedAt = (info.startedAt ?? info.createdAt).getTime() / 1000;
+  return {
+    row: {
+      version: info.env.OPEN_RUNTIMES_SECRET ? 'v5' : 'v2',
+      created: info.createdAt.getTime() / 1000,
+      updated: now,
+      name: info.name.replace(/^\//, ''),
+      hostname: info.hostname,
+      status: `Up ${Math.max(Math.round(now - startedAt), 0)}s`,
+      key: secret,
+      listening: 0,
+      image: info.image,
+      initialised: 1,
+    },
+    address,
+    inFlight: 0,
+  };
+}

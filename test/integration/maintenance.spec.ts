@@ -1,0 +1,146 @@
+import { getQueueToken } from '@nestjs/bullmq';
+import Docker from 'dockerode';
+import { randomUUID } from 'node:crypto';
+import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Queue, UnrecoverableError, Worker } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { ShutdownState } from '../../src/common/lifecycle/shutdown-state';
+import { EXECUTIONS_QUEUE } from '../../src/executions/queue/execution-queue.constants';
+import { runcellLabels } from '../../src/container-engine';
+import { LABEL_EXECUTION_ID } from '../../src/executions/sandbox/sandbox-container.factory';
+import { MaintenanceService } from '../../src/maintenance/maintenance.service';
+import { OrphanSandboxesService } from '../../src/maintenance/orphan-sandboxes.service';
+import { createTaskFor, startExecution } from '../support/executions';
+import { startTestApp, testConfig } from '../support/test-app';
+import { registerUser, TestUser } from '../support/users';
+
+/** An API-only instance: executions stay queued, so the test decides what happens to them. */
+describe('maintenance jobs against Postgres and Redis', () => {
+  let sut: NestFastifyApplication;
+  let alice: TestUser;
+  let dataSource: DataSource;
+  let queue: Queue;
+
+  beforeAll(async () => {
+    sut = await startTestApp(testConfig({ APP_ROLE: 'api', RATE_LIMITS_ENABLED: 'false' }));
+    alice = await registerUser(sut, 'Alice');
+    dataSource = sut.get(DataSource);
+    queue = sut.get<Queue>(getQueueToken(EXECUTIONS_QUEUE));
+  });
+
+  afterAll(async () => {
+    await sut.close();
+  });
+
+  async function stuckRunning(executionId: string): Promise<void> {
+    await dataSource.query(
+      `UPDATE executions SET status = 'running', attempt = 1, started_at = now() - interval '5 minutes'
+        WHERE id = $1`,
+      [executionId],
+    );
+  }
+
+  async function row(executionId: string): Promise<{ status: string; error: string | null }> {
+    const [found] = await dataSource.query<{ status: string; error: string | null }[]>(
+      'SELECT status, error FROM executions WHERE id = $1',
+      [executionId],
+    );
+    return found;
+  }
+
+  it('requeues a running execution whose job the queue lost', async () => {
+    const task = await createTaskFor(sut, alice, 'print(1)');
+    const execution = (await startExecution(sut, alice, task.id)) as { id: string };
+    await stuckRunning(execution.id);
+    await queue.remove(execution.id);
+
+    const report = await sut.get(MaintenanceService).recoverStuckExecutions();
+
+    expect(report?.requeued).toContain(execution.id);
+    expect(await row(execution.id)).toMatchObject({ status: 'pending' });
+    expect(await (await queue.getJob(execution.id))?.getState()).toBe('prioritized');
+  });
+
+  it('fails a running execution whose job failed, with the reason', async () => {
+    const task = await createTaskFor(sut, alice, 'print(2)');
+    const execution = (await startExecution(sut, alice, task.id)) as { id: string };
+    await stuckRunning(execution.id);
+    const failing = new Worker(
+      queue.name,
+      () => Promise.reject(new UnrecoverableError('worker vanished')),
+      { connection: queue.opts.connection, prefix: queue.opts.prefix, autorun: true },
+    );
+    try {
+      for (let waited = 0; waited < 10_000; waited += 100) {
+        if ((await (await queue.getJob(execution.id))?.getState()) === 'failed') break;
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    } finally {
+      await failing.close();
+    }
+
+    const report = await sut.get(MaintenanceService).recoverStuckExecutions();
+
+    expect(report?.failed).toContain(execution.id);
+    expect(await row(execution.id)).toEqual({
+      status: 'failed',
+      error: "The execution's job failed: worker vanished",
+    });
+  });
+
+  it('leaves a young running execution alone', async () => {
+    const task = await createTaskFor(sut, alice, 'print(3)');
+    const execution = (await startExecution(sut, alice, task.id)) as { id: string };
+    await dataSource.query(
+      `UPDATE executions SET status = 'running', attempt = 1, started_at = now() WHERE id = $1`,
+      [execution.id],
+    );
+    await queue.remove(execution.id);
+
+    const report = await sut.get(MaintenanceService).recoverStuckExecutions();
+
+    expect(report?.requeued).not.toContain(execution.id);
+    expect(await row(execution.id)).toMatchObject({ status: 'running' });
+  });
+
+  it('refuses new task executions while draining', async () => {
+    const task = await createTaskFor(sut, alice, 'print(4)');
+    const shutdown = sut.get(ShutdownState);
+    shutdown.begin('test');
+
+    const response = await sut.inject({
+      method: 'POST',
+      url: `/api/v1/tasks/${task.id}/executions`,
+      headers: alice.auth,
+      payload: {},
+    });
+
+    expect(response.statusCode).toBe(503);
+    expect(response.json()).toMatchObject({ error: { code: 'SERVICE_UNAVAILABLE' } });
+  });
+});
+
+describe('orphaned sandbox sweep', () => {
+  it("removes this instance's sandbox whose execution is not running", async () => {
+    const config = testConfig({ APP_ROLE: 'worker' });
+    const sut = await startTestApp(config);
+    const docker = new Docker({ socketPath: '/var/run/docker.sock' });
+    const orphan = await docker.createContainer({
+      Image: 'runcell/base:bookworm',
+      Cmd: ['sleep', '300'],
+      Labels: {
+        ...runcellLabels(config.docker.instanceId, 'sandbox'),
+        [LABEL_EXECUTION_ID]: randomUUID(),
+      },
+    });
+    try {
+      const removed = await sut.get(OrphanSandboxesService).removeOrphans(0);
+
+      expect(removed).toHaveLength(1);
+      await expect(orphan.inspect()).rejects.toMatchObject({ statusCode: 404 });
+    } finally {
+      await orphan.remove({ force: true }).catch(() => undefined);
+      await sut.close();
+    }
+  });
+});
