@@ -2,6 +2,7 @@ import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import { ExecutionsRepository } from '../executions/executions.repository';
 import { ExecutionQueueProducer } from '../executions/queue/execution-queue.producer';
+import { TasksService } from '../tasks/tasks.service';
 import { stuckExecutionAction } from './stuck-execution';
 
 /** A worker reports on a running execution well within this; younger rows are never touched. */
@@ -18,6 +19,7 @@ export class StuckExecutionsService implements OnModuleInit {
   private readonly logger = new Logger(StuckExecutionsService.name);
   private executions!: ExecutionsRepository;
   private queue!: ExecutionQueueProducer;
+  private tasks!: TasksService;
 
   constructor(private readonly moduleRef: ModuleRef) {}
 
@@ -28,6 +30,7 @@ export class StuckExecutionsService implements OnModuleInit {
   onModuleInit(): void {
     this.executions = this.moduleRef.get(ExecutionsRepository, { strict: false });
     this.queue = this.moduleRef.get(ExecutionQueueProducer, { strict: false });
+    this.tasks = this.moduleRef.get(TasksService, { strict: false });
   }
 
   async recover(minAgeMs = STUCK_MIN_AGE_MS): Promise<StuckExecutionsReport> {
@@ -40,9 +43,11 @@ export class StuckExecutionsService implements OnModuleInit {
           continue;
         }
         await this.queue.enqueue(execution.id, execution.priority);
+        await this.tasks.mirrorExecutionStatus(execution.taskId, execution.id, 'pending');
         report.requeued.push(execution.id);
       } else if (action.kind === 'fail') {
         if (await this.executions.failActive(execution.id, action.reason)) {
+          await this.tasks.mirrorExecutionStatus(execution.taskId, execution.id, 'failed');
           report.failed.push(execution.id);
         }
       }

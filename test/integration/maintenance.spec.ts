@@ -86,6 +86,12 @@ describe('maintenance jobs against Postgres and Redis', () => {
       status: 'failed',
       error: "The execution's job failed: worker vanished",
     });
+    const taskNow = await sut.inject({
+      method: 'GET',
+      url: `/api/v1/tasks/${task.id}`,
+      headers: alice.auth,
+    });
+    expect(taskNow.json().status).toBe('failed');
   });
 
   it('leaves a young running execution alone', async () => {
