@@ -56,7 +56,7 @@ async function main(): Promise<void> {
     }
     if (selected('tasks')) {
       process.stdout.write('task executions...\n');
-      results.tasks = await measureTasks(runcell, flag('task-runs', 5), flag('batch', 200));
+      results.tasks = await measureTasks(runcell, flag('task-runs', 5), flag('batch', 300));
     }
     results.finishedAt = new Date().toISOString();
   } finally {

@@ -4,7 +4,7 @@ import { freePort, ROOT, sampleRss, spawnNode, stopProcess, waitForHttp } from '
 import { RuncellUnderTest } from '../lib/runcell';
 
 const P99_BUDGET_MS = 50;
-const CONNECTION_STEPS = [4, 8, 16, 32];
+const CONNECTION_STEPS = [1, 2, 4, 8, 16, 32];
 const TASKS_PER_USER = 20;
 
 export interface ApiStep {
