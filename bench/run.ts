@@ -1,5 +1,6 @@
 import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { format, resolveConfig } from 'prettier';
 import { functionArchive } from './lib/function-archive';
 import { buildRuncell, rssMiB, sleep } from './lib/processes';
 import { removeBenchContainers, startRuncell } from './lib/runcell';
@@ -64,8 +65,11 @@ async function main(): Promise<void> {
     results.leftoverContainers = await removeBenchContainers(runcell.docker);
     rmSync(folder, { recursive: true, force: true });
   }
-  writeFileSync(join(RESULTS_DIR, 'latest.json'), `${JSON.stringify(results, null, 2)}\n`);
-  const markdown = renderMarkdown(results);
+  // Written in the repository's Prettier style, so `prettier --check bench` stays green.
+  const style = (await resolveConfig(join(RESULTS_DIR, 'latest.md'))) ?? {};
+  const json = await format(JSON.stringify(results), { ...style, parser: 'json' });
+  writeFileSync(join(RESULTS_DIR, 'latest.json'), json);
+  const markdown = await format(renderMarkdown(results), { ...style, parser: 'markdown' });
   writeFileSync(join(RESULTS_DIR, 'latest.md'), markdown);
   process.stdout.write(markdown);
 }
