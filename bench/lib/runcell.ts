@@ -1,0 +1,115 @@
+import { ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import Docker from 'dockerode';
+import {
+  BUILD_DIR,
+  freePort,
+  runMigrations,
+  spawnNode,
+  stopProcess,
+  waitForHttp,
+} from './processes';
+
+export const EXECUTOR_SECRET = `bench-${randomBytes(12).toString('hex')}`;
+export const BENCH_LABEL = 'runcell.bench';
+
+/** One Runcell child process, production build and settings, with its own executor names. */
+export interface RuncellUnderTest {
+  child: ChildProcess;
+  pid: number;
+  baseUrl: string;
+  env: Record<string, string>;
+  executorHostname: string;
+  network: string;
+  docker: Docker;
+  close(): Promise<void>;
+}
+
+export function runcellEnv(port: number, executorHostname: string, tmpDir: string) {
+  return {
+    NODE_ENV: 'production',
+    LOG_LEVEL: 'warn',
+    DATABASE_URL:
+      process.env.DATABASE_URL ?? 'postgres://runcell:runcell@127.0.0.1:5432/runcell_test_bench',
+    REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/10',
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    QUEUE_PREFIX: `bench-${randomBytes(4).toString('hex')}`,
+    RATE_LIMITS_ENABLED: 'false',
+    SWAGGER_ENABLED: 'false',
+    RUNCELL_INSTANCE_ID: executorHostname,
+    URT_HOST: '127.0.0.1',
+    URT_PORT: String(port),
+    URT_HOSTNAME: executorHostname,
+    URT_NETWORK: `runcell-bench-${executorHostname}`,
+    URT_SECRET: EXECUTOR_SECRET,
+    URT_RUNTIME_VERSIONS: 'v5',
+    URT_TMP_DIR: tmpDir,
+    URT_IMAGE_PULL: 'false',
+  };
+}
+
+export async function startRuncell(): Promise<RuncellUnderTest> {
+  const executorHostname = `bench${randomBytes(4).toString('hex')}`;
+  const tmpDir = mkdtempSync('/tmp/runcell-bench-');
+  const port = await freePort();
+  const env = runcellEnv(port, executorHostname, tmpDir);
+  runMigrations(env);
+  const child = spawnNode([join(BUILD_DIR, 'src/main.js')], env);
+  const baseUrl = `http://127.0.0.1:${port}`;
+  await waitForHttp(`${baseUrl}/ready`, child);
+  const docker = new Docker({ socketPath: '/var/run/docker.sock' });
+  return {
+    child,
+    pid: child.pid ?? 0,
+    baseUrl,
+    env,
+    executorHostname,
+    network: env.URT_NETWORK,
+    docker,
+    close: async () => {
+      await stopProcess(child);
+      const left = await docker.listContainers({
+        all: true,
+        filters: { label: [`openruntimes-executor=${executorHostname}`] },
+      });
+      for (const container of left) {
+        await docker.getContainer(container.Id).remove({ force: true });
+      }
+      await docker
+        .getNetwork(env.URT_NETWORK)
+        .remove()
+        .catch(() => undefined);
+      rmSync(tmpDir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** Removes every container this benchmark started itself (raw baselines carry BENCH_LABEL). */
+export async function removeBenchContainers(docker: Docker): Promise<number> {
+  const left = await docker.listContainers({ all: true, filters: { label: [BENCH_LABEL] } });
+  for (const container of left) {
+    await docker.getContainer(container.Id).remove({ force: true });
+  }
+  return left.length;
+}
+
+export async function executorCall(
+  baseUrl: string,
+  method: string,
+  path: string,
+  json?: unknown,
+  headers: Record<string, string> = {},
+): Promise<{ status: number; text: string }> {
+  const response = await fetch(`${baseUrl}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${EXECUTOR_SECRET}`,
+      ...(json !== undefined ? { 'content-type': 'application/json' } : {}),
+      ...headers,
+    },
+    body: json !== undefined ? JSON.stringify(json) : undefined,
+  });
+  return { status: response.status, text: await response.text() };
+}

@@ -1,0 +1,82 @@
+import { rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { format, resolveConfig } from 'prettier';
+import { functionArchive } from './lib/function-archive';
+import { buildRuncell, rssMiB, sleep } from './lib/processes';
+import { removeBenchContainers, startRuncell } from './lib/runcell';
+import { machineInfo, renderMarkdown } from './lib/report';
+import { measureColdStart } from './scenarios/cold';
+import { measureWarm } from './scenarios/warm';
+import { measureApi } from './scenarios/api';
+import { measureTasks } from './scenarios/tasks';
+import type { BenchResults } from './lib/report';
+
+const RESULTS_DIR = join(__dirname, 'results');
+
+function flag(name: string, fallback: number): number {
+  const found = process.argv.find((argument) => argument.startsWith(`--${name}=`));
+  return found ? Number(found.split('=')[1]) : fallback;
+}
+
+function selected(name: string): boolean {
+  const only = process.argv.find((argument) => argument.startsWith('--only='));
+  return !only || only.slice('--only='.length).split(',').includes(name);
+}
+
+async function main(): Promise<void> {
+  const seconds = flag('seconds', 8);
+  process.stdout.write('building Runcell (tsconfig.build.json)...\n');
+  buildRuncell();
+  const runcell = await startRuncell();
+  const { folder, archive } = functionArchive();
+  const startedAt = new Date().toISOString();
+  const results: BenchResults = {
+    startedAt,
+    machine: machineInfo(),
+    command: process.argv.slice(2),
+  };
+  try {
+    await sleep(3000);
+    results.idleRssMiB = Math.round(rssMiB(runcell.pid));
+    process.stdout.write(`idle RSS ${results.idleRssMiB} MiB\n`);
+    if (selected('warm')) {
+      process.stdout.write('warm execution overhead...\n');
+      results.warm = await measureWarm(runcell, archive, {
+        durationSeconds: seconds,
+        ratePerSecond: flag('rate', 100),
+        connections: flag('connections', 8),
+      });
+    }
+    if (selected('cold')) {
+      process.stdout.write('cold start...\n');
+      results.cold = await measureColdStart(runcell, archive, flag('cold-runs', 5));
+    }
+    if (selected('api')) {
+      process.stdout.write('API...\n');
+      results.api = await measureApi(runcell, seconds);
+    }
+    if (selected('tasks')) {
+      process.stdout.write('task executions...\n');
+      results.tasks = await measureTasks(runcell, flag('task-runs', 5), flag('batch', 300));
+    }
+    results.finishedAt = new Date().toISOString();
+  } finally {
+    await runcell.close();
+    results.leftoverContainers = await removeBenchContainers(runcell.docker);
+    rmSync(folder, { recursive: true, force: true });
+  }
+  // Written in the repository's Prettier style, so `prettier --check bench` stays green.
+  const style = (await resolveConfig(join(RESULTS_DIR, 'latest.md'))) ?? {};
+  const json = await format(JSON.stringify(results), { ...style, parser: 'json' });
+  writeFileSync(join(RESULTS_DIR, 'latest.json'), json);
+  const markdown = await format(renderMarkdown(results), { ...style, parser: 'markdown' });
+  writeFileSync(join(RESULTS_DIR, 'latest.md'), markdown);
+  process.stdout.write(markdown);
+}
+
+main().catch((error: unknown) => {
+  process.stderr.write(
+    `benchmark failed: ${error instanceof Error ? error.stack : String(error)}\n`,
+  );
+  process.exitCode = 1;
+});
