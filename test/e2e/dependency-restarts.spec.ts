@@ -73,7 +73,7 @@ describe('dependency restarts while executions flow', () => {
         ids.push((await startExecution(sut, user, task.id)).id);
       await new Promise((done) => setTimeout(done, 1500));
 
-      await postgres.restart();
+      postgres.restart();
 
       await waitForReady(sut);
       for (const id of ids) {

@@ -92,7 +92,7 @@ export class PrivatePostgres {
       '-E',
       'UTF8',
     ]);
-    await postgres.restart();
+    postgres.restart();
     asPostgres(`${PG_BIN}/psql`, [
       '-h',
       '127.0.0.1',
@@ -110,7 +110,7 @@ export class PrivatePostgres {
     return `postgres://postgres@127.0.0.1:${this.port}/runcell`;
   }
 
-  async restart(): Promise<void> {
+  restart(): void {
     asPostgres(`${PG_BIN}/pg_ctl`, [
       '-D',
       this.dataDir,
