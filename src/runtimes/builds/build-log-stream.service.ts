@@ -33,6 +33,19 @@ export class BuildLogStreamService {
 
   /** Waits for the runtime and its logs; the stream to send, empty when there is none. */
   async open(name: string, timeoutSeconds: number): Promise<Readable> {
+    // Counted from the moment the request arrives, so a build that ends while this request still
+    // waits for its files does not remove them before the stream has read them.
+    let opened!: () => void;
+    const opening = new Promise<void>((resolve) => (opened = resolve));
+    this.track(name, opening);
+    try {
+      return await this.openFollowing(name, timeoutSeconds);
+    } finally {
+      opened();
+    }
+  }
+
+  private async openFollowing(name: string, timeoutSeconds: number): Promise<Readable> {
     const deadline = Date.now() + Math.max(timeoutSeconds, 0) * 1000;
     await this.waitForContainer(name);
     const entry = await this.waitForRow(name);
@@ -49,16 +62,20 @@ export class BuildLogStreamService {
       await sleep(POLL_MS);
     }
     const output = new PassThrough();
+    this.track(name, this.follow(name, entry, files, deadline, output));
+    return output;
+  }
+
+  private track(name: string, work: Promise<void>): void {
     const followers = this.following.get(name) ?? new Set<Promise<void>>();
     this.following.set(name, followers);
-    const following = this.follow(name, entry, files, deadline, output).finally(() => {
-      followers.delete(following);
+    const tracked = work.finally(() => {
+      followers.delete(tracked);
       if (followers.size === 0 && this.following.get(name) === followers) {
         this.following.delete(name);
       }
     });
-    followers.add(following);
-    return output;
+    followers.add(tracked);
   }
 
   /**
@@ -66,9 +83,13 @@ export class BuildLogStreamService {
    * runtime does not delete its log files under a stream still sending the last lines.
    */
   async drain(name: string): Promise<void> {
-    const followers = this.following.get(name);
-    if (!followers || followers.size === 0) return;
-    await Promise.race([Promise.allSettled([...followers]), sleep(DRAIN_LIMIT_MS)]);
+    const limit = sleep(DRAIN_LIMIT_MS).then(() => 'limit' as const);
+    // An opening request turns into a following stream: wait until neither is left.
+    for (;;) {
+      const followers = this.following.get(name);
+      if (!followers || followers.size === 0) return;
+      if ((await Promise.race([Promise.allSettled([...followers]), limit])) === 'limit') return;
+    }
   }
 
   private async follow(
