@@ -4,6 +4,8 @@ module.exports = {
   testEnvironment: 'node',
   moduleFileExtensions: ['ts', 'js', 'json'],
   testMatch: ['<rootDir>/src/**/*.spec.ts', '<rootDir>/test/**/*.spec.ts'],
+  // test/serial disturbs shared services (e.g. restarts Docker): `npm test` runs it alone, last.
+  testPathIgnorePatterns: ['/node_modules/', '<rootDir>/test/serial/'],
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json', diagnostics: false }],
   },

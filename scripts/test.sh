@@ -29,24 +29,35 @@ check "lint (eslint)" npx --no-install eslint --max-warnings 0 .
 check "format (prettier)" npx --no-install prettier --check --log-level warn .
 check "type check (tsc)" npx --no-install tsc --noEmit -p tsconfig.json
 
-results=$(mktemp)
-log "jest: unit, integration and end-to-end suites"
-npx --no-install jest --json --outputFile="$results" "$@"
-jest_status=$?
-counts=$(node -e "
-  const r = JSON.parse(require('fs').readFileSync(process.argv[1], 'utf8'));
-  const broken = r.testResults.filter(t => t.status === 'failed' && t.assertionResults.length === 0).length;
-  console.log(r.numPassedTests, r.numFailedTests, r.numPendingTests + r.numTodoTests, broken);
-" "$results" 2>/dev/null)
-if [ -n "$counts" ]; then
+# Runs Jest with the given arguments and adds its counts to the totals.
+run_jest() {
+  local results status counts p f s broken
+  results=$(mktemp)
+  npx --no-install jest --json --outputFile="$results" "$@"
+  status=$?
+  counts=$(node -e "
+    const r = JSON.parse(require('fs').readFileSync(process.argv[1], 'utf8'));
+    const broken = r.testResults.filter(t => t.status === 'failed' && t.assertionResults.length === 0).length;
+    console.log(r.numPassedTests, r.numFailedTests, r.numPendingTests + r.numTodoTests, broken);
+  " "$results" 2>/dev/null)
+  rm -f "$results"
+  if [ -z "$counts" ]; then
+    # No readable results: Jest itself failed, which counts as a failure, never as a pass.
+    failed=$((failed + 1))
+    return
+  fi
   read -r p f s broken <<<"$counts"
   passed=$((passed + p)); failed=$((failed + f + broken)); skipped=$((skipped + s))
-else
-  # No readable results: Jest itself failed, which counts as a failure, never as a pass.
-  failed=$((failed + 1))
+  if [ "$status" -ne 0 ] && [ $((f + broken)) -eq 0 ]; then failed=$((failed + 1)); fi
+}
+
+log "jest: unit, integration and end-to-end suites"
+run_jest "$@"
+if [ $# -eq 0 ]; then
+  # Suites that disturb shared services (restarting the Docker daemon) run alone, last.
+  log "jest: serial suites"
+  run_jest --runInBand --testPathIgnorePatterns /node_modules/ -- test/serial
 fi
-rm -f "$results"
-[ "$jest_status" -eq 0 ] || [ "$failed" -gt 0 ] || failed=1
 
 summary="$passed passed, $failed failed"
 [ "$skipped" -eq 0 ] || summary="$summary, $skipped skipped"
