@@ -1,7 +1,12 @@
 import { randomBytes } from 'node:crypto';
 import { DockerContainerEngine } from '../../src/container-engine/docker/docker-container-engine';
 import { createTaskFor, startExecution, waitForExecution } from '../support/executions';
-import { freePort, spawnRuncell, stopProcess, waitForHttp } from '../support/runcell-process';
+import {
+  spawnRuncell,
+  stopProcess,
+  waitForHttp,
+  workerProcessEnv,
+} from '../support/runcell-process';
 import { startTestApp, testConfig } from '../support/test-app';
 import { registerUser } from '../support/users';
 
@@ -16,14 +21,7 @@ describe('graceful shutdown of a worker process (e2e)', () => {
       USER_RUNNING_CAP: '50',
     };
     const api = await startTestApp(testConfig({ ...shared, APP_ROLE: 'api' }));
-    const workerEnv = async () => ({
-      ...shared,
-      APP_ROLE: 'worker',
-      WORKER_CONCURRENCY: '4',
-      URT_HOST: '127.0.0.1',
-      URT_PORT: String(await freePort()),
-      JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-signing',
-    });
+    const workerEnv = () => workerProcessEnv(shared, { WORKER_CONCURRENCY: '4' });
     const firstEnv = await workerEnv();
     const first = spawnRuncell(firstEnv);
     let second: ReturnType<typeof spawnRuncell> | undefined;

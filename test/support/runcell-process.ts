@@ -5,6 +5,9 @@ import { resolve } from 'node:path';
 
 const ROOT = resolve(__dirname, '../..');
 
+/** The JWT secret every test instance shares, so tokens from one are valid on another. */
+export const TEST_JWT_SECRET = 'test-secret-that-is-long-enough-for-hs256-signing';
+
 /** Runcell as a real child process (ts-node), for tests that signal or kill it. */
 export function spawnRuncell(env: Record<string, string>): ChildProcess {
   const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', 'src/main.ts'], {
@@ -52,4 +55,19 @@ export async function stopProcess(
   const exited = once(child, 'exit');
   child.kill(signal);
   await exited;
+}
+
+/** The environment of a worker process that shares a queue (`shared`) with an in-process API. */
+export async function workerProcessEnv(
+  shared: Record<string, string>,
+  extra: Record<string, string> = {},
+): Promise<Record<string, string>> {
+  return {
+    ...shared,
+    APP_ROLE: 'worker',
+    URT_HOST: '127.0.0.1',
+    URT_PORT: String(await freePort()),
+    JWT_SECRET: TEST_JWT_SECRET,
+    ...extra,
+  };
 }

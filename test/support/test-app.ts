@@ -3,12 +3,13 @@ import { randomBytes } from 'node:crypto';
 import { loadConfig, RuncellConfig } from '../../src/config';
 import type { AppOptions } from '../../src/app.module';
 import { createApp } from '../../src/create-app';
+import { TEST_JWT_SECRET } from './runcell-process';
 
 /** A configuration for tests: the test services, quiet logs, a unique queue prefix and instance. */
 export function testConfig(overrides: Record<string, string | undefined> = {}): RuncellConfig {
   return loadConfig({
     ...process.env,
-    JWT_SECRET: 'test-secret-that-is-long-enough-for-hs256-signing',
+    JWT_SECRET: TEST_JWT_SECRET,
     QUEUE_PREFIX: `test-${randomBytes(4).toString('hex')}`,
     LOG_LEVEL: process.env.TEST_LOG_LEVEL ?? 'silent',
     ...overrides,
