@@ -24,3 +24,26 @@ export async function timed<T>(work: () => Promise<T>): Promise<{ ms: number; va
   const value = await work();
   return { ms: Number(process.hrtime.bigint() - start) / 1e6, value };
 }
+
+/** Runcell's samples and its baseline's from the same run, with their medians and p99s. */
+export interface PairedSamples {
+  runs: number;
+  runcellMs: number[];
+  rawMs: number[];
+  runcellMedian: number;
+  rawMedian: number;
+  runcellP99: number;
+  rawP99: number;
+}
+
+export function pairedSamples(runcellMs: number[], rawMs: number[]): PairedSamples {
+  return {
+    runs: runcellMs.length,
+    runcellMs,
+    rawMs,
+    runcellMedian: median(runcellMs),
+    rawMedian: median(rawMs),
+    runcellP99: percentile(runcellMs, 99),
+    rawP99: percentile(rawMs, 99),
+  };
+}

@@ -4,17 +4,9 @@ import { join } from 'node:path';
 import { V5_IMAGE, V5_START } from '../lib/function-archive';
 import { sleep } from '../lib/processes';
 import { BENCH_LABEL, executorCall, RuncellUnderTest } from '../lib/runcell';
-import { median, percentile, timed } from '../lib/stats';
+import { PairedSamples, pairedSamples, timed } from '../lib/stats';
 
-export interface ColdResult {
-  runs: number;
-  runcellMs: number[];
-  rawMs: number[];
-  runcellMedian: number;
-  rawMedian: number;
-  runcellP99: number;
-  rawP99: number;
-}
+export type ColdResult = PairedSamples;
 
 interface RuntimeShape {
   env: string[];
@@ -61,15 +53,7 @@ export async function measureColdStart(
 
     rawMs.push(await rawColdStart(runcell.docker, runcell.network, archive, shape, index));
   }
-  return {
-    runs,
-    runcellMs,
-    rawMs,
-    runcellMedian: median(runcellMs),
-    rawMedian: median(rawMs),
-    runcellP99: percentile(runcellMs, 99),
-    rawP99: percentile(rawMs, 99),
-  };
+  return pairedSamples(runcellMs, rawMs);
 }
 
 async function runtimeShape(runcell: RuncellUnderTest): Promise<RuntimeShape> {

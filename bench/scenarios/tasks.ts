@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { ROOT, sampleRss, sleep } from '../lib/processes';
 import { BENCH_LABEL, RuncellUnderTest } from '../lib/runcell';
-import { median, percentile, timed } from '../lib/stats';
+import { PairedSamples, pairedSamples, timed } from '../lib/stats';
 import { registerUser } from './api';
 
 const SCRIPT = 'print("hello")';
@@ -12,14 +12,7 @@ const TERMINAL = ['completed', 'failed', 'timeout', 'cancelled'];
 const MIB = 1024 * 1024;
 const BATCH_DEADLINE_MS = 10 * 60_000;
 
-export interface TasksResult {
-  runs: number;
-  runcellMs: number[];
-  rawMs: number[];
-  runcellMedian: number;
-  rawMedian: number;
-  runcellP99: number;
-  rawP99: number;
+export interface TasksResult extends PairedSamples {
   batch: {
     size: number;
     seconds: number;
@@ -74,13 +67,7 @@ export async function measureTasks(
 
   const batch = await runBatch(runcell, api, task.id, batchSize);
   return {
-    runs,
-    runcellMs,
-    rawMs,
-    runcellMedian: median(runcellMs),
-    rawMedian: median(rawMs),
-    runcellP99: percentile(runcellMs, 99),
-    rawP99: percentile(rawMs, 99),
+    ...pairedSamples(runcellMs, rawMs),
     batch,
   };
 }
