@@ -25,6 +25,9 @@ export function readDotEnv(file = resolve(process.cwd(), '.env')): Record<string
 }
 
 /** Builds the whole configuration once; throws `InvalidConfigError` listing every problem. */
+/** What the OpenRuntimes images need to install packages, unpack archives and start as root. */
+const DEFAULT_RUNTIME_CAPABILITIES = ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'SETGID', 'SETUID'];
+
 export function loadConfig(
   env: Record<string, string | undefined>,
   packageVersion = '0.0.0',
@@ -103,6 +106,15 @@ export function loadConfig(
       dockerHubUsername: read.string(executorVar('DOCKER_HUB_USERNAME'), ''),
       dockerHubPassword: read.string(executorVar('DOCKER_HUB_PASSWORD'), ''),
       tmpDir: read.string(executorVar('TMP_DIR'), '/tmp'),
+      maxResponseSize: read.bytes('URT_MAX_RESPONSE_SIZE', 20 * MIB),
+      runtimeHardening: {
+        pidsLimit: read.int('URT_RUNTIME_PIDS_LIMIT', 1024, { min: 16 }),
+        capabilities: read
+          .list('URT_RUNTIME_CAPABILITIES', DEFAULT_RUNTIME_CAPABILITIES)
+          .map((capability) => capability.toUpperCase().replace(/^CAP_/, '')),
+        noNewPrivileges: read.bool('URT_RUNTIME_NO_NEW_PRIVILEGES', true),
+        swapMb: read.int('URT_RUNTIME_SWAP', 0, { min: 0 }),
+      },
       legacyStorage,
     },
     database: {

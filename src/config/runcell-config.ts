@@ -44,8 +44,21 @@ export interface ExecutorConfig {
   dockerHubPassword: string;
   /** Host folder for runtime work files; must be a valid bind-mount source on the Docker host. */
   tmpDir: string;
+  /** Largest answer accepted from a runtime, in bytes; a larger one fails the execution. */
+  maxResponseSize: number;
+  runtimeHardening: RuntimeHardeningConfig;
   /** Legacy `OPR_EXECUTOR_STORAGE_*` variables, used only when no storage DSN is set. */
   legacyStorage: Record<string, string>;
+}
+
+/** Limits and privileges of every runtime container (function code is untrusted). */
+export interface RuntimeHardeningConfig {
+  pidsLimit: number;
+  /** Capabilities kept; every other one is dropped. */
+  capabilities: string[];
+  noNewPrivileges: boolean;
+  /** Swap allowed on top of the memory limit, in MB (0: none). */
+  swapMb: number;
 }
 
 export interface DatabaseConfig {

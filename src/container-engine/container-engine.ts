@@ -124,6 +124,13 @@ export interface StatsStream {
   ended: Promise<void>;
 }
 
+/** A change of a container's life reported by the engine (`start`, `die`, `destroy`, …). */
+export interface ContainerEvent {
+  containerId: string;
+  name: string;
+  action: string;
+}
+
 export interface NetworkInfo {
   id: string;
   name: string;
@@ -182,6 +189,14 @@ export interface ContainerEngine {
    * one a second, the first right away); samples of a stopped container are skipped.
    */
   streamStats(id: string, onSample: (stats: ContainerStats) => void): Promise<StatsStream>;
+  /**
+   * Calls `onEvent` for every life event of a container carrying every given label, until
+   * `stop()` or until the engine ends the feed (`ended` then resolves: follow again).
+   */
+  streamContainerEvents(
+    labels: Record<string, string | true>,
+    onEvent: (event: ContainerEvent) => void,
+  ): Promise<StatsStream>;
   ensureNetwork(name: string, labels?: Record<string, string>): Promise<NetworkInfo>;
   inspectNetwork(name: string): Promise<NetworkInfo | undefined>;
   removeNetwork(name: string): Promise<boolean>;

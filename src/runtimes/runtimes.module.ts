@@ -4,6 +4,7 @@ import { RuntimeNetworks } from './containers/runtime-networks.service';
 import { ExecutionsController } from './executions/executions.controller';
 import { ExecutionsService } from './executions/executions.service';
 import { ExecutorAuthGuard } from './http/executor-auth.guard';
+import { RuntimeEventsService } from './lifecycle/runtime-events.service';
 import { RuntimeLifecycleService } from './lifecycle/runtime-lifecycle.service';
 import { RuntimeStatsController } from './lifecycle/runtime-stats.controller';
 import { RuntimeStatsService } from './lifecycle/runtime-stats.service';
@@ -31,6 +32,7 @@ import { RuntimeCommandsService } from './commands/runtime-commands.service';
     BuildLogStreamService,
     RuntimeCommandsService,
     RuntimeLifecycleService,
+    RuntimeEventsService,
     RuntimeStatsService,
     { provide: SOURCE_FETCHER, useClass: StorageSourceFetcher },
   ],

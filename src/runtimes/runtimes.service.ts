@@ -162,6 +162,8 @@ export class RuntimesService implements OnModuleInit, OnModuleDestroy {
       );
     }
     this.registry.remove(name);
+    // Nothing can write to them any more; a later runtime of this id starts with fresh ones.
+    await this.containers.removeFolders(name).catch(() => undefined);
   }
 
   private async launch(
@@ -196,7 +198,7 @@ export class RuntimesService implements OnModuleInit, OnModuleDestroy {
       if (this.registry.get(name) !== entry) {
         throw new ExecutorError(ExecutorErrorType.RUNTIME_NOT_FOUND, 'Runtime no longer exists.');
       }
-      entry.address = container.address;
+      entry.endpoint = container.endpoint;
       entry.row.status = `Up ${formatRounded(nowSeconds() - startedAt)}s`;
       entry.row.initialised = 1;
       entry.row.updated = nowSeconds();

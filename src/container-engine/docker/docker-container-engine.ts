@@ -5,6 +5,7 @@ import {
   Attachment,
   ContainerEngine,
   ContainerEngineError,
+  ContainerEvent,
   ContainerInfo,
   ContainerSpec,
   ContainerStats,
@@ -14,6 +15,7 @@ import {
   NetworkInfo,
   StatsStream,
 } from '../container-engine';
+import { streamContainerEvents } from './docker-events';
 import { dockerMessage, isStatus, toEngineError } from './docker-errors';
 import { toContainerInfo, toContainerSummary, toCreateOptions } from './docker-spec.mapper';
 import { ipv4Gateway } from './docker-network.mapper';
@@ -360,6 +362,13 @@ export class DockerContainerEngine implements ContainerEngine {
       stream.on('error', () => resolve());
     });
     return { stop: () => stream.destroy(), ended };
+  }
+
+  streamContainerEvents(
+    labels: Record<string, string | true>,
+    onEvent: (event: ContainerEvent) => void,
+  ): Promise<StatsStream> {
+    return streamContainerEvents(this.docker, labels, onEvent);
   }
 
   async ensureNetwork(name: string, labels: Record<string, string> = {}): Promise<NetworkInfo> {

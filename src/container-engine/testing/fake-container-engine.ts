@@ -251,6 +251,15 @@ export class FakeContainerEngine implements ContainerEngine {
     });
   }
 
+  /** Fake containers report no events: the feed stays open until stopped. */
+  streamContainerEvents(): Promise<StatsStream> {
+    return this.guard('streamContainerEvents', () => {
+      let stop = () => {};
+      const ended = new Promise<void>((resolve) => (stop = resolve));
+      return { stop, ended };
+    });
+  }
+
   ensureNetwork(name: string, labels: Record<string, string> = {}): Promise<NetworkInfo> {
     return this.guard('ensureNetwork', () => ({
       id: name,

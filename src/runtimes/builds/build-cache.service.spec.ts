@@ -1,6 +1,8 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { lstat, mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { buffer } from 'node:stream/consumers';
 import { StorageDriver } from '../../storage';
 import { BuildCacheService } from './build-cache.service';
 
@@ -12,13 +14,10 @@ function fakeStorage(failing = false) {
   };
   const storage = {
     exists: (path: string) => Promise.resolve(failing ? fail() : objects.has(path)),
-    download: async (path: string, localFile: string) => {
+    read: (path: string) => Promise.resolve(failing ? fail() : Readable.from([objects.get(path)!])),
+    write: async (path: string, content: Readable) => {
       if (failing) fail();
-      await writeFile(localFile, objects.get(path)!);
-    },
-    upload: async (localFile: string, path: string) => {
-      if (failing) fail();
-      objects.set(path, await readFile(localFile));
+      objects.set(path, await buffer(content));
     },
   } as unknown as StorageDriver;
   return { storage, objects };
@@ -57,6 +56,27 @@ describe('BuildCacheService', () => {
     expect(await sut.restore('unknown', folder)).toEqual([]);
     expect(await sut.store('unknown', folder)).toEqual([]);
     expect(objects.size).toBe(0);
+  });
+
+  it('never follows a symlink the build left in the cache folder', async () => {
+    const { storage, objects } = fakeStorage();
+    const sut = new BuildCacheService(storage);
+    const hostFile = join(folder, 'host-secret');
+    await writeFile(hostFile, 'host bytes');
+    const cacheFolder = join(folder, 'cache');
+    await mkdir(cacheFolder);
+    await symlink(hostFile, join(cacheFolder, 'stores.sqfs'));
+
+    const warnings = await sut.store('key-1', cacheFolder);
+    expect(warnings.map((entry) => entry.content)).toEqual([
+      expect.stringMatching(/Failed to store build cache: .*not a regular file/),
+    ]);
+    expect(objects.size).toBe(0);
+
+    objects.set('key-1/lz4-b1M/stores.sqfs', Buffer.from('cache-bytes'));
+    expect(await sut.restore('key-1', cacheFolder)).toEqual([]);
+    expect(await readFile(hostFile, 'utf8')).toBe('host bytes');
+    expect((await lstat(join(cacheFolder, 'stores.sqfs'))).isFile()).toBe(true);
   });
 
   it('turns device failures into warning entries', async () => {

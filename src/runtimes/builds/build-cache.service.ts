@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { BUILD_CACHE_STORAGE, StorageDriver } from '../../storage';
+import { openRuntimeFile, streamRuntimeFile, writeRuntimeFile } from '../containers/runtime-files';
 import { BuildLogEntry, formatTimestamp } from './build-output';
 
 const CACHE_FILE = 'stores.sqfs';
@@ -18,7 +18,8 @@ export class BuildCacheService {
   async restore(cacheKey: string, cacheFolder: string): Promise<BuildLogEntry[]> {
     try {
       if (await this.storage.exists(artifactPath(cacheKey))) {
-        await this.storage.download(artifactPath(cacheKey), join(cacheFolder, CACHE_FILE));
+        const archive = await this.storage.read(artifactPath(cacheKey));
+        await writeRuntimeFile(join(cacheFolder, CACHE_FILE), archive);
       }
       return [];
     } catch (error) {
@@ -27,10 +28,15 @@ export class BuildCacheService {
   }
 
   async store(cacheKey: string, cacheFolder: string): Promise<BuildLogEntry[]> {
-    const local = join(cacheFolder, CACHE_FILE);
-    if (!existsSync(local)) return [];
     try {
-      await this.storage.upload(local, artifactPath(cacheKey));
+      // The build wrote the cache folder: open its archive without following or blocking.
+      const archive = await openRuntimeFile(join(cacheFolder, CACHE_FILE));
+      if (!archive) return [];
+      try {
+        await this.storage.write(artifactPath(cacheKey), streamRuntimeFile(archive), archive.size);
+      } finally {
+        await archive.handle.close().catch(() => undefined);
+      }
       return [];
     } catch (error) {
       return [warning(`Failed to store build cache: ${(error as Error).message}`)];

@@ -1,9 +1,15 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
-import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CONTAINER_ENGINE, ContainerEngine } from '../../container-engine';
 import { STORAGE, StorageDriver } from '../../storage';
+import {
+  openRuntimeFile,
+  OpenedRuntimeFile,
+  readRuntimeFile,
+  streamRuntimeFile,
+  UnsafeRuntimeFileError,
+} from '../containers/runtime-files';
 import { RuntimePaths } from '../containers/runtime-paths';
 import { ExecutorError, ExecutorErrorType } from '../http/executor-error';
 import { CreateRuntimeParams } from '../params/runtime-params';
@@ -82,10 +88,10 @@ export class BuildRunner {
       ];
     }
     const [logs, timings] = await Promise.all([
-      readFile(join(paths.logging, 'logs.txt')).catch(() => Buffer.alloc(0)),
-      readFile(join(paths.logging, 'timings.txt'), 'utf8').catch(() => ''),
+      readBuildFile(join(paths.logging, 'logs.txt'), MAX_BUILD_LOG_BYTES + LOG_HEADER_ALLOWANCE),
+      readBuildFile(join(paths.logging, 'timings.txt'), MAX_TIMINGS_BYTES),
     ]);
-    return parseBuildOutput(logs, timings, startMs);
+    return parseBuildOutput(logs, timings.toString('utf8'), startMs);
   }
 
   async storeCache(params: CreateRuntimeParams, paths: RuntimePaths): Promise<BuildLogEntry[]> {
@@ -95,21 +101,47 @@ export class BuildRunner {
 
   /** Uploads `builds/code.tar.gz` as `<destination>/<uniqid>.gz`. */
   async uploadArtifact(destination: string, paths: RuntimePaths): Promise<BuildArtifact> {
-    const local = join(paths.builds, 'code.tar.gz');
-    let size: number;
+    let artifact: OpenedRuntimeFile | undefined;
     try {
-      size = (await stat(local)).size;
-    } catch {
-      throw ExecutorError.generic('Something went wrong when starting runtime.');
+      artifact = await openRuntimeFile(join(paths.builds, 'code.tar.gz'));
+    } catch (error) {
+      throw unsafeFileError(error, 'code.tar.gz');
     }
+    if (!artifact) throw ExecutorError.generic('Something went wrong when starting runtime.');
     const path = `${destination.replace(/\/+$/, '')}/${uniqid()}.gz`;
     try {
-      await this.storage.upload(local, path);
+      await this.storage.write(path, streamRuntimeFile(artifact), artifact.size);
     } catch {
       throw ExecutorError.generic('Failed to move built code to storage');
+    } finally {
+      await artifact.handle.close().catch(() => undefined);
     }
-    return { path, size };
+    return { path, size: artifact.size };
   }
+}
+
+/** Room for the header line `script` writes before the build's own output. */
+const LOG_HEADER_ALLOWANCE = 64 * 1024;
+/** One timing row is a few bytes per output chunk: enough for 1 MB written a byte at a time. */
+const MAX_TIMINGS_BYTES = 16 * 1024 * 1024;
+
+/** A build's log file, at most `maxBytes`; empty when missing, `build_failed` when unsafe. */
+async function readBuildFile(file: string, maxBytes: number): Promise<Buffer> {
+  try {
+    return (await readRuntimeFile(file, maxBytes))?.bytes ?? Buffer.alloc(0);
+  } catch (error) {
+    throw unsafeFileError(error, file.slice(file.lastIndexOf('/') + 1));
+  }
+}
+
+function unsafeFileError(error: unknown, name: string): ExecutorError {
+  if (error instanceof UnsafeRuntimeFileError) {
+    return new ExecutorError(
+      ExecutorErrorType.BUILD_FAILED,
+      `Build failed: ${name} is not a regular file.`,
+    );
+  }
+  return ExecutorError.generic('Something went wrong when starting runtime.');
 }
 
 /** PHP's "0" counts as empty. */

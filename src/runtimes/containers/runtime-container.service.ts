@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { mkdir, rm } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { InjectConfig, RuncellConfig } from '../../config';
 import {
   CONTAINER_ENGINE,
@@ -8,6 +9,7 @@ import {
   ContainerSpec,
   runcellLabels,
 } from '../../container-engine';
+import { RuntimeEndpoint } from '../executions/runtime-endpoint';
 import { ExecutorError } from '../http/executor-error';
 import { RuntimeStartParams } from '../params/runtime-params';
 import { SOURCE_FETCHER, SourceFetcher } from '../source/source-fetcher';
@@ -32,9 +34,8 @@ export interface RuntimeContainerRequest {
 
 export interface RunningRuntimeContainer {
   containerId: string;
-  network: string | undefined;
-  /** IPv4 address on `network`, where the runtime listens on port 3000. */
-  address: string | undefined;
+  /** Where the runtime listens on port 3000, verified against the engine on every connection. */
+  endpoint: RuntimeEndpoint;
 }
 
 /**
@@ -62,13 +63,21 @@ export class RuntimeContainerService {
     };
   }
 
+  /**
+   * Makes the runtime's work folders anew: whatever an earlier runtime of the same name left
+   * there (symlinks included) is removed first, and every folder is created exclusively, so
+   * nothing this start writes goes through a path that existed before it.
+   */
   async prepareFolders(request: RuntimeContainerRequest): Promise<RuntimePaths> {
     const paths = this.paths(request.name);
     try {
+      await rm(paths.root, { recursive: true, force: true });
+      await mkdir(dirname(paths.root), { recursive: true });
+      await mkdir(paths.root, { mode: 0o755 });
       const folders = [paths.src, paths.builds, paths.logs, paths.logging];
       if (request.withCache) folders.push(paths.cache);
       for (const folder of folders) {
-        await mkdir(folder, { recursive: true });
+        await mkdir(folder);
       }
     } catch {
       throw ExecutorError.generic('Failed to create temporary directory');
@@ -101,9 +110,9 @@ export class RuntimeContainerService {
       await this.engine.removeContainer(request.name).catch(() => false);
       throw ExecutorError.generic(engineMessage(error, 'Failed to create runtime'));
     }
-    const info = await this.engine.inspectContainer(containerId);
-    const address = network ? info?.networks[network] : Object.values(info?.networks ?? {})[0];
-    return { containerId, network, address };
+    const endpoint = new RuntimeEndpoint(this.engine, containerId, network, undefined);
+    await endpoint.verify().catch(() => undefined);
+    return { containerId, endpoint };
   }
 
   containerSpec(
@@ -113,6 +122,7 @@ export class RuntimeContainerService {
   ): ContainerSpec {
     const { params } = request;
     const { cpus, memory } = this.limits(params);
+    const hardening = this.config.executor.runtimeHardening;
     const v2 = params.version === 'v2';
     const binds = [`${paths.src}:/tmp:rw`];
     if (v2) {
@@ -157,6 +167,11 @@ export class RuntimeContainerService {
       network,
       cpus,
       memoryBytes: memory * MEGABYTE,
+      memorySwapBytes: memory > 0 ? (memory + hardening.swapMb) * MEGABYTE : undefined,
+      pidsLimit: hardening.pidsLimit,
+      capDrop: ['ALL'],
+      capAdd: hardening.capabilities,
+      securityOpt: hardening.noNewPrivileges ? ['no-new-privileges'] : undefined,
       restartPolicy: params.restartPolicy,
     };
   }

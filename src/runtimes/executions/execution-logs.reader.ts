@@ -1,5 +1,7 @@
-import { open, unlink } from 'node:fs/promises';
+import { unlink } from 'node:fs/promises';
+import { readRuntimeFile, UnsafeRuntimeFileError } from '../containers/runtime-files';
 import { RuntimePaths } from '../containers/runtime-paths';
+import { ExecutorError, ExecutorErrorType } from '../http/executor-error';
 
 export const MAX_LOG_FILE_BYTES = 5 * 1024 * 1024;
 const LOGS_TRUNCATED_NOTE = '\nLog file has been truncated to 5.00MB.';
@@ -8,7 +10,8 @@ const SAFE_LOG_ID = /^[A-Za-z0-9._-]+$/;
 
 /**
  * Reads and deletes the per-execution log files a v4/v5 runtime wrote to `/mnt/logs`. A file
- * over 5 MiB keeps its first 5 MiB plus a note; a missing file is empty.
+ * over 5 MiB keeps its first 5 MiB plus a note; a missing file is empty; a symlink, FIFO or
+ * other special file is removed and fails the execution.
  */
 export async function takeExecutionLogs(
   paths: RuntimePaths,
@@ -25,33 +28,22 @@ export async function takeExecutionLogs(
 }
 
 async function takeLogFile(file: string, truncatedNote: string): Promise<string> {
-  let handle;
+  let content;
   try {
-    handle = await open(file, 'r');
-  } catch {
-    return '';
+    content = await readRuntimeFile(file, MAX_LOG_FILE_BYTES);
+  } catch (error) {
+    if (!(error instanceof UnsafeRuntimeFileError)) return '';
+    await unlink(file).catch(() => undefined);
+    throw new ExecutorError(
+      ExecutorErrorType.RUNTIME_FAILED,
+      'The runtime left an execution log that is not a regular file.',
+    );
   }
-  let content: string;
-  try {
-    const { size } = await handle.stat();
-    const length = Math.min(size, MAX_LOG_FILE_BYTES);
-    const buffer = Buffer.alloc(length);
-    let offset = 0;
-    while (offset < length) {
-      const { bytesRead } = await handle.read(buffer, offset, length - offset, offset);
-      if (bytesRead === 0) break;
-      offset += bytesRead;
-    }
-    const bytes = buffer.subarray(0, offset);
-    content =
-      size > MAX_LOG_FILE_BYTES
-        ? withoutPartialCharacter(bytes).toString('utf8') + truncatedNote
-        : bytes.toString('utf8');
-  } finally {
-    await handle.close();
-  }
+  if (!content) return '';
   await unlink(file).catch(() => undefined);
-  return content;
+  return content.size > MAX_LOG_FILE_BYTES
+    ? withoutPartialCharacter(content.bytes).toString('utf8') + truncatedNote
+    : content.bytes.toString('utf8');
 }
 
 /** Drops a UTF-8 sequence cut in two at the end of a truncated buffer. */

@@ -11,6 +11,7 @@ import { collapseHeaders, ExecutionResult } from './execution-result';
 import { waitForPort } from './port-probe';
 import {
   RuntimeHttpRequest,
+  RuntimeResponseTooLargeError,
   RuntimeTransportError,
   sendRuntimeRequest,
 } from './runtime-http-client';
@@ -163,7 +164,7 @@ export class ExecutionsService {
   }
 
   private target(entry: RuntimeEntry): RuntimeTarget {
-    if (!entry.address) {
+    if (!entry.endpoint) {
       throw new ExecutorError(
         ExecutorErrorType.RUNTIME_NOT_FOUND,
         'Runtime secret not found. Please re-create the runtime.',
@@ -171,7 +172,10 @@ export class ExecutionsService {
       );
     }
     return {
-      address: entry.address,
+      // Connections go through the endpoint's agent, which verifies the address of each one.
+      address: entry.endpoint.address ?? entry.row.name,
+      agent: entry.endpoint.connections,
+      maxResponseBytes: this.config.executor.maxResponseSize,
       hostname: entry.row.hostname,
       secret: entry.row.key,
       paths: this.containers.paths(entry.row.name),
@@ -200,6 +204,13 @@ export class ExecutionsService {
       try {
         return await sendRuntimeRequest(request);
       } catch (error) {
+        if (error instanceof RuntimeResponseTooLargeError) {
+          throw new ExecutorError(
+            ExecutorErrorType.RUNTIME_FAILED,
+            `Execution response is larger than the limit of ${formatBytes(error.limit)}.`,
+            500,
+          );
+        }
         if (!(error instanceof RuntimeTransportError)) throw error;
         const timeLeft = Date.now() - startedAt < remainingSeconds * 1000;
         if (error.retryable && (attempt < retryAttempts || timeLeft)) {
@@ -212,6 +223,10 @@ export class ExecutionsService {
       }
     }
   }
+}
+
+function formatBytes(bytes: number): string {
+  return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`;
 }
 
 /** Waits for `promise` until `deadline`, then fails with `runtime_timeout`. */

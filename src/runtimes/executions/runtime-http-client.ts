@@ -1,8 +1,12 @@
-import { request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
 
 export interface RuntimeHttpRequest {
   address: string;
   port: number;
+  /** Keep-alive connections to the runtime; none means a new connection closed after the call. */
+  agent?: Agent;
+  /** The answer's body may not exceed this many bytes. */
+  maxResponseBytes: number;
   method: string;
   path: string;
   /** Lower-case names; a `host` entry replaces the default Host header. */
@@ -35,6 +39,14 @@ export class RuntimeTransportError extends Error {
   }
 }
 
+/** The runtime's answer was larger than `maxResponseBytes`; it was cut off, never buffered. */
+export class RuntimeResponseTooLargeError extends Error {
+  constructor(readonly limit: number) {
+    super(`The runtime's response is larger than the limit of ${limit} bytes.`);
+    this.name = 'RuntimeResponseTooLargeError';
+  }
+}
+
 const CURL_COULDNT_RESOLVE_HOST = 6;
 const CURL_COULDNT_CONNECT = 7;
 const CURL_OPERATION_TIMEDOUT = 28;
@@ -44,13 +56,30 @@ const CURL_RECV_ERROR = 56;
 
 /**
  * One HTTP/1.1 request to a runtime with `node:http`: any method (HEAD and OPTIONS included),
- * binary bodies, a caller-chosen Host, and the raw response headers kept in order.
+ * binary bodies sent with their length on every method, a caller-chosen Host, and the raw
+ * response headers kept in order. A pooled connection the runtime closed meanwhile is retried
+ * once on a fresh one.
  */
-export function sendRuntimeRequest(options: RuntimeHttpRequest): Promise<RuntimeHttpResponse> {
+export async function sendRuntimeRequest(
+  options: RuntimeHttpRequest,
+): Promise<RuntimeHttpResponse> {
+  try {
+    return await sendOnce(options);
+  } catch (error) {
+    if (error instanceof StaleConnectionError) return sendOnce(options);
+    throw error;
+  }
+}
+
+/** A reused keep-alive connection failed before any answer arrived. */
+class StaleConnectionError extends Error {}
+
+function sendOnce(options: RuntimeHttpRequest): Promise<RuntimeHttpResponse> {
   return new Promise((resolve, reject) => {
     let settled = false;
     let connected = false;
-    const fail = (error: RuntimeTransportError) => {
+    let answered = false;
+    const fail = (error: Error) => {
       if (settled) return;
       settled = true;
       clearTimeout(totalTimer);
@@ -76,22 +105,41 @@ export function sendRuntimeRequest(options: RuntimeHttpRequest): Promise<Runtime
         method: options.method,
         path: options.path,
         headers: options.headers,
-        agent: false,
+        agent: options.agent ?? false,
       });
+      // Like curl: no Connection header (HTTP/1.1 keeps the connection by default).
+      request.removeHeader('connection');
+      if (options.body !== undefined && options.method !== 'HEAD') {
+        request.setHeader('content-length', options.body.length);
+      }
     } catch (error) {
       fail(new RuntimeTransportError(CURL_BAD_FUNCTION_ARGUMENT, (error as Error).message));
       return;
     }
     request.on('socket', (socket) => {
+      if (!socket.connecting) connected = true;
       socket.once('connect', () => {
         connected = true;
       });
     });
-    request.on('error', (error: NodeJS.ErrnoException) => fail(transportError(error)));
+    request.on('error', (error: NodeJS.ErrnoException) => {
+      if (request?.reusedSocket && !answered && isReset(error)) fail(new StaleConnectionError());
+      else fail(transportError(error));
+    });
     request.on('response', (response) => {
       connected = true;
+      answered = true;
       const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      let received = 0;
+      response.on('data', (chunk: Buffer) => {
+        received += chunk.length;
+        if (received > options.maxResponseBytes) {
+          chunks.length = 0;
+          fail(new RuntimeResponseTooLargeError(options.maxResponseBytes));
+          return;
+        }
+        chunks.push(chunk);
+      });
       response.on('error', (error: NodeJS.ErrnoException) => fail(transportError(error)));
       response.on('end', () => {
         if (settled) return;
@@ -108,8 +156,12 @@ export function sendRuntimeRequest(options: RuntimeHttpRequest): Promise<Runtime
         resolve({ statusCode: response.statusCode ?? 0, headers, body: Buffer.concat(chunks) });
       });
     });
-    request.end(options.body);
+    request.end(options.method === 'HEAD' ? undefined : options.body);
   });
+}
+
+function isReset(error: NodeJS.ErrnoException): boolean {
+  return error.code === 'ECONNRESET' || error.code === 'EPIPE';
 }
 
 function transportError(error: NodeJS.ErrnoException): RuntimeTransportError {
@@ -118,6 +170,7 @@ function transportError(error: NodeJS.ErrnoException): RuntimeTransportError {
     case 'EAI_AGAIN':
       return new RuntimeTransportError(CURL_COULDNT_RESOLVE_HOST, error.message);
     case 'ECONNREFUSED':
+    case 'ENOTCONN':
     case 'EHOSTUNREACH':
     case 'ENETUNREACH':
       return new RuntimeTransportError(CURL_COULDNT_CONNECT, error.message);

@@ -2,6 +2,7 @@ import { RuntimePaths } from '../containers/runtime-paths';
 import { CreateExecutionParams } from '../params/runtime-params';
 import { takeExecutionLogs } from './execution-logs.reader';
 import { groupResponseHeaders } from './execution-result';
+import type { Agent } from 'node:http';
 import { RuntimeHttpRequest, RuntimeHttpResponse } from './runtime-http-client';
 
 export const RUNTIME_PORT = 3000;
@@ -14,6 +15,9 @@ const TRANSPORT_HEADERS = new Set(['content-length', 'transfer-encoding', 'conne
 
 export interface RuntimeTarget {
   address: string;
+  /** Keep-alive connections verified to reach this runtime's container. */
+  agent?: Agent;
+  maxResponseBytes: number;
   hostname: string;
   secret: string;
   paths: RuntimePaths;
@@ -52,6 +56,8 @@ export function v5Request(
   });
   return {
     address: target.address,
+    agent: target.agent,
+    maxResponseBytes: target.maxResponseBytes,
     port: RUNTIME_PORT,
     method: params.method,
     path: params.path,
@@ -98,6 +104,8 @@ export function v2Request(
   });
   return {
     address: target.address,
+    agent: target.agent,
+    maxResponseBytes: target.maxResponseBytes,
     port: RUNTIME_PORT,
     method: 'POST',
     path: '/',

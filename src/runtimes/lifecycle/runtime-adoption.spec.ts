@@ -38,8 +38,8 @@ describe('adoptedEntry', () => {
         image: 'runcell/node:v5',
         initialised: 1,
       },
+      network: 'runtimes',
       address: '10.0.0.2',
-      inFlight: 0,
     });
   });
 

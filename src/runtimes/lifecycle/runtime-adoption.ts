@@ -1,5 +1,13 @@
 import { ContainerInfo } from '../../container-engine';
-import { nowSeconds, RuntimeEntry } from '../registry/runtime-registry.service';
+import { nowSeconds, RuntimeRow } from '../registry/runtime-registry.service';
+
+/** What an adopted runtime container gives back: its state row and where it listens. */
+export interface AdoptedRuntime {
+  row: RuntimeRow;
+  /** The network the address is on (one of the configured ones when it joined any). */
+  network: string;
+  address: string;
+}
 
 /**
  * Rebuilds the state row of a runtime container a previous process of this executor left
@@ -9,15 +17,15 @@ export function adoptedEntry(
   info: ContainerInfo,
   runtimeNetworks: string[],
   now = nowSeconds(),
-): RuntimeEntry | undefined {
+): AdoptedRuntime | undefined {
   if (!info.running) return undefined;
   const v2Secret = info.env.INTERNAL_RUNTIME_KEY;
   const secret = info.env.OPEN_RUNTIMES_SECRET ?? v2Secret;
   if (!secret) return undefined;
-  const address =
-    runtimeNetworks.map((network) => info.networks[network]).find(Boolean) ??
-    Object.values(info.networks)[0];
-  if (!address) return undefined;
+  const network =
+    runtimeNetworks.find((name) => info.networks[name]) ?? Object.keys(info.networks)[0];
+  const address = network === undefined ? undefined : info.networks[network];
+  if (network === undefined || !address) return undefined;
   const startedAt = (info.startedAt ?? info.createdAt).getTime() / 1000;
   return {
     row: {
@@ -32,7 +40,7 @@ export function adoptedEntry(
       image: info.image,
       initialised: 1,
     },
+    network,
     address,
-    inFlight: 0,
   };
 }

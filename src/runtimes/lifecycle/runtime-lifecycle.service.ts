@@ -11,6 +11,7 @@ import { InjectConfig, RuncellConfig } from '../../config';
 import { CONTAINER_ENGINE, ContainerEngine } from '../../container-engine';
 import { LABEL_EXECUTOR, RuntimeContainerService } from '../containers/runtime-container.service';
 import { nowSeconds, RuntimeEntry, RuntimeRegistry } from '../registry/runtime-registry.service';
+import { RuntimeEndpoint } from '../executions/runtime-endpoint';
 import { adoptedEntry } from './runtime-adoption';
 import { idleRuntimes } from './runtime-idleness';
 
@@ -46,10 +47,14 @@ export class RuntimeLifecycleService implements OnModuleInit, BeforeApplicationS
     for (const summary of await this.ownContainers()) {
       if (summary.state !== 'running' || this.registry.has(summary.name)) continue;
       const info = await this.engine.inspectContainer(summary.id);
-      const entry = info && adoptedEntry(info, this.config.executor.networks);
-      if (!entry || this.registry.has(entry.row.name)) continue;
-      this.registry.set(entry);
-      adopted.push(entry.row.name);
+      const runtime = info && adoptedEntry(info, this.config.executor.networks);
+      if (!runtime || this.registry.has(runtime.row.name)) continue;
+      this.registry.set({
+        row: runtime.row,
+        endpoint: new RuntimeEndpoint(this.engine, info.id, runtime.network, runtime.address),
+        inFlight: 0,
+      });
+      adopted.push(runtime.row.name);
     }
     return adopted;
   }

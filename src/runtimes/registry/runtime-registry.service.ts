@@ -1,4 +1,5 @@
 import { Injectable } from '@nestjs/common';
+import type { RuntimeEndpoint } from '../executions/runtime-endpoint';
 
 /** One row of the executor's state table, returned verbatim by the list and get routes. */
 export interface RuntimeRow {
@@ -19,8 +20,8 @@ export interface RuntimeRow {
 /** What the executor knows about a runtime besides its public row. */
 export interface RuntimeEntry {
   row: RuntimeRow;
-  /** Address of the container on the runtimes network, once it runs. */
-  address?: string;
+  /** The container's verified address on the runtimes network, once it runs. */
+  endpoint?: RuntimeEndpoint;
   /** `/v1` executions running through this runtime right now; a busy runtime is never idle. */
   inFlight: number;
 }
@@ -50,6 +51,7 @@ export class RuntimeRegistry {
   remove(name: string, entry?: RuntimeEntry): boolean {
     const current = this.entries.get(name);
     if (!current || (entry && current !== entry)) return false;
+    current.endpoint?.close();
     return this.entries.delete(name);
   }
 
