@@ -146,16 +146,13 @@ describe('request bodies are not parsed before authentication, and every parser 
 
   it('answers a multipart body of many tiny parts with 401 without the secret, 4xx with it', async () => {
     const { contentType, body } = manyParts(Math.ceil(HOSTILE_BYTES / 60));
-    const [answers, worstHealth] = await whileProbingHealth(() =>
-      Promise.all([
-        timed('/v1/runtimes', { headers: { 'content-type': contentType }, body }),
-        timed('/v1/runtimes', {
-          headers: { 'content-type': contentType, authorization: `Bearer ${SECRET}` },
-          body,
-        }),
-      ]),
-    );
-    const [anonymous, authenticated] = answers;
+    const [[anonymous, authenticated], worstHealth] = await whileProbingHealth(async () => [
+      await timed('/v1/runtimes', { headers: { 'content-type': contentType }, body }),
+      await timed('/v1/runtimes', {
+        headers: { 'content-type': contentType, authorization: `Bearer ${SECRET}` },
+        body,
+      }),
+    ]);
     expect(anonymous.status).toBe(401);
     expect(JSON.parse(anonymous.body)).toMatchObject({ type: 'general_unauthorized' });
     expect(authenticated.status).toBeGreaterThanOrEqual(400);
