@@ -5,6 +5,7 @@ import { getStorageToken, type ThrottlerStorage } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
 import { AllExceptionsFilter } from '../../common';
 import { RuncellConfig } from '../../config';
+import { RuntimeNetworks } from '../containers/runtime-networks.service';
 import { addApiBodyRules, unsupportedMediaType } from './api-body.hook';
 import { ExecutorAuthFailures } from './executor-auth-failures';
 import { addExecutorAuthHook } from './executor-auth.hook';
@@ -14,16 +15,17 @@ import { isExecutorUrl } from './executor-url';
 import { readMultipartForm } from './multipart-form';
 import { deferBodyError } from './executor-params.decorator';
 import { parseUrlEncodedForm } from './php-form';
+import { RuntimeNetworkFirewall } from './runtime-network-firewall';
 
 let rendererRegistered = false;
 
 type ParserDone = (error: Error | null, body?: unknown) => void;
 
 /**
- * Makes the HTTP server speak like the PHP executor under `/v1`: the secret checked before the
- * body is read, body parsing (lenient JSON, PHP-style urlencoded and multipart forms, all
- * linear and bounded), `Server: Executor` and the error envelope. Other routes take strict
- * JSON only, up to their own body limit.
+ * Sets up the HTTP server for both faces: connections from runtime containers refused on every
+ * route; under `/v1` the PHP executor's ways (the secret checked before the body is read, lenient
+ * JSON and PHP-style urlencoded and multipart forms, all linear and bounded, `Server: Executor`,
+ * the error envelope); everywhere else strict JSON only, up to its own body limit.
  */
 export async function registerExecutorHttp(
   app: NestFastifyApplication,
@@ -33,6 +35,7 @@ export async function registerExecutorHttp(
   const bodyLimit = config.server.maxBodySize;
   const strictJson = fastify.getDefaultJsonParser('error', 'error');
   setExecutorErrorSettings(fastify, { env: config.executor.env, version: config.executor.version });
+  new RuntimeNetworkFirewall(app.get(RuntimeNetworks)).guard(fastify.server);
   warnAboutShortSecret(config);
   addExecutorAuthHook(
     fastify,
