@@ -218,7 +218,9 @@ describe('request bodies are not parsed before authentication, and every parser 
       body: JSON.stringify({ email: 'nobody@example.com', password: 'not the password' }),
     });
     expect(login.status).toBe(401);
-    const unknown = await timed('/v1/nothing-here', { headers: urlencoded, body: 'a=1' });
+    const unknown = await timed('/v1/nothing-here', { headers: urlencoded, body: bracketArrays });
     expect(unknown.status).toBe(404);
+    const unknownApi = await timed('/api/v1/nothing-here', { headers: urlencoded, body: 'a=1' });
+    expect(unknownApi.status).toBe(404);
   });
 });

@@ -15,7 +15,7 @@ const LARGER_BODY_ROUTES: { method: string; url: string; bodyLimit: number }[] =
 
 /**
  * Every route outside `/v1` takes JSON bodies only (anything else is 415 before the body is
- * read) of at most `API_MAX_BODY_SIZE`; `/v1` keeps the executor's own limit and parsers.
+ * read; an unknown route stays 404) of at most `API_MAX_BODY_SIZE`; `/v1` keeps the executor's own limit and parsers.
  * Must be added before the routes are registered (before `app.init()`).
  */
 export function addApiBodyRules(fastify: FastifyInstance, config: RuncellConfig): void {
@@ -31,6 +31,7 @@ export function addApiBodyRules(fastify: FastifyInstance, config: RuncellConfig)
   fastify.addHook('onRequest', (request, _reply, done) => {
     const refused =
       !isExecutorUrl(request.url) &&
+      request.routeOptions.url !== undefined &&
       hasBody(request.headers) &&
       !isJsonMediaType(request.headers['content-type']);
     done(refused ? unsupportedMediaType() : undefined);

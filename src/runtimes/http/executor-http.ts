@@ -58,6 +58,8 @@ export async function registerExecutorHttp(
     'application/x-www-form-urlencoded',
     { bodyLimit },
     (request, body, done: ParserDone) => {
+      // An unknown route answers 404 whatever its body.
+      if (request.routeOptions.url === undefined) return done(null, {});
       if (!isExecutorUrl(request.url)) return done(unsupportedMediaType());
       try {
         done(null, parseUrlEncodedForm(body.toString('utf8')));
@@ -66,8 +68,8 @@ export async function registerExecutorHttp(
       }
     },
   );
-  // The multipart parser only marks the request; `/v1` reads the parts here, other routes may
-  // use `request.parts()` / `request.file()` themselves.
+  // The multipart parser only marks the request; `/v1` reads the parts here, after the secret
+  // check. Other routes refuse multipart bodies (`addApiBodyRules`).
   await app.register(fastifyMultipart, { limits: { fileSize: bodyLimit } });
   fastify.addHook('preValidation', async (request) => {
     if (!isExecutorUrl(request.url) || !request.isMultipart()) return;

@@ -11,7 +11,7 @@ export interface FormMap {
  * a 400; a name nested deeper is dropped, as PHP drops it. Multipart bodies may have at most
  * `maxParts` parts (the executor's clients send about twenty).
  */
-export const FORM_LIMITS = { maxFields: 10_000, maxDepth: 64, maxParts: 1000 } as const;
+export const FORM_LIMITS = { maxFields: 10_000, maxDepth: 64, maxParts: 200 } as const;
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 const INTEGER_KEY = /^(0|[1-9]\d{0,14})$/;
