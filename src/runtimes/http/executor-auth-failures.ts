@@ -23,6 +23,8 @@ export interface AuthFailureVerdict {
 export class ExecutorAuthFailures {
   private readonly logger = new Logger(ExecutorAuthFailures.name);
   private readonly blockedUntil = new Map<string, number>();
+  /** Set while the storage fails, so an outage logs one line, not one per failed call. */
+  private storageDown = false;
 
   constructor(
     private readonly storage: ThrottlerStorage | undefined,
@@ -52,12 +54,19 @@ export class ExecutorAuthFailures {
         windowMs,
         THROTTLER_NAME,
       );
+      if (this.storageDown) {
+        this.storageDown = false;
+        this.logger.log('Failed executor authentications are counted again');
+      }
       if (!result.isBlocked) return { limited: false, retryAfter: 0 };
       const retryAfter = Math.max(1, result.timeToBlockExpire);
       this.remember(address, Date.now() + retryAfter * 1000);
       return { limited: true, retryAfter };
     } catch (error) {
-      this.logger.warn(`Failed executor authentications are not counted: ${String(error)}`);
+      if (!this.storageDown) {
+        this.storageDown = true;
+        this.logger.warn(`Failed executor authentications are not counted: ${String(error)}`);
+      }
       return { limited: false, retryAfter: 0 };
     }
   }
