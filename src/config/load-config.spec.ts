@@ -15,6 +15,8 @@ describe('loadConfig', () => {
     const sut = loadConfig({});
     expect(sut.server.port).toBe(9900);
     expect(sut.server.maxBodySize).toBe(22 * 1024 * 1024);
+    expect(sut.server.apiMaxBodySize).toBe(1024 * 1024);
+    expect(sut.executor.authFailureLimit).toEqual({ limit: 30, windowSeconds: 60 });
     expect(sut.executor.networks).toEqual(['openruntimes-runtimes']);
     expect(sut.executor.inactiveThresholdSeconds).toBe(60);
     expect(sut.executor.maintenanceIntervalSeconds).toBe(3600);
@@ -62,6 +64,16 @@ describe('loadConfig', () => {
   it('parses body sizes with units', () => {
     expect(loadConfig({ URT_MAX_BODY_SIZE: '20MB' }).server.maxBodySize).toBe(20 * 1024 * 1024);
     expect(loadConfig({ URT_MAX_BODY_SIZE: '1048576' }).server.maxBodySize).toBe(1048576);
+    expect(loadConfig({ API_MAX_BODY_SIZE: '2MB' }).server.apiMaxBodySize).toBe(2 * 1024 * 1024);
+  });
+
+  it('reads the limit of failed executor authentications', () => {
+    expect(
+      loadConfig({ RATE_LIMIT_EXECUTOR_AUTH_FAILURES: '5/30' }).executor.authFailureLimit,
+    ).toEqual({ limit: 5, windowSeconds: 30 });
+    expect(configProblems({ RATE_LIMIT_EXECUTOR_AUTH_FAILURES: 'many' })).toEqual([
+      expect.stringContaining('RATE_LIMIT_EXECUTOR_AUTH_FAILURES'),
+    ]);
   });
 
   it('keeps the legacy storage variables for the storage drivers', () => {

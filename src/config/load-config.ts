@@ -68,6 +68,7 @@ export function loadConfig(
       host: read.string(executorVar('HOST'), '0.0.0.0'),
       port: read.int(executorVar('PORT'), 9900, { min: 1, max: 65535 }),
       maxBodySize: read.bytes(executorVar('MAX_BODY_SIZE'), 22 * MIB),
+      apiMaxBodySize: read.bytes('API_MAX_BODY_SIZE', MIB),
       trustProxy: readTrustProxy(read),
       logLevel: read.oneOf(
         'LOG_LEVEL',
@@ -80,6 +81,10 @@ export function loadConfig(
     },
     executor: {
       secret,
+      authFailureLimit: readRateLimit(read, 'RATE_LIMIT_EXECUTOR_AUTH_FAILURES', {
+        limit: 30,
+        windowSeconds: 60,
+      }),
       env: read.oneOf(executorVar('ENV'), ['development', 'production'] as const, 'production'),
       version: read.string(executorVar('VERSION'), packageVersion),
       hostname: read.string(executorVar('HOSTNAME'), hostname()),

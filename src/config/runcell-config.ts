@@ -4,8 +4,10 @@ export type NodeEnvironment = 'production' | 'development' | 'test';
 export interface ServerConfig {
   host: string;
   port: number;
-  /** Largest request body accepted by the HTTP server, in bytes. */
+  /** Largest request body accepted under `/v1`, in bytes. */
   maxBodySize: number;
+  /** Largest request body accepted by every other route (JSON only), in bytes. */
+  apiMaxBodySize: number;
   trustProxy: boolean | string;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   prettyLogs: boolean;
@@ -17,6 +19,8 @@ export interface ServerConfig {
 export interface ExecutorConfig {
   /** Empty means every authenticated `/v1` call is rejected. */
   secret: string;
+  /** Failed `/v1` authentications per client address; past the limit the address gets 429. */
+  authFailureLimit: RateLimitRule;
   env: 'development' | 'production';
   version: string;
   /** Prefix of runtime container names and tmp folders (`<hostname>-<runtimeId>`). */

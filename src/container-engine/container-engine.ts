@@ -139,6 +139,15 @@ export interface NetworkInfo {
   labels: Record<string, string>;
   /** Gateway address of the first IPv4 subnet, when any. */
   gateway: string | null;
+  /** Every subnet of the network (IPv4 and IPv6). */
+  subnets: NetworkSubnet[];
+}
+
+export interface NetworkSubnet {
+  /** `172.18.0.0/16`, `fd00::/64`. */
+  cidr: string;
+  /** The host's address on the network, when known. */
+  gateway: string | null;
 }
 
 export type ContainerEngineErrorKind =

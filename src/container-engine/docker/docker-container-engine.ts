@@ -18,7 +18,7 @@ import {
 import { streamContainerEvents } from './docker-events';
 import { dockerMessage, isStatus, toEngineError } from './docker-errors';
 import { toContainerInfo, toContainerSummary, toCreateOptions } from './docker-spec.mapper';
-import { ipv4Gateway } from './docker-network.mapper';
+import { ipv4Gateway, networkSubnets } from './docker-network.mapper';
 import { isEmptyStatsSample, toContainerStats } from './docker-stats.mapper';
 import { CappedBuffer, LineSplitter, StreamDemuxer } from './stream-demuxer';
 
@@ -408,6 +408,7 @@ export class DockerContainerEngine implements ContainerEngine {
         internal: info.Internal,
         labels: info.Labels ?? {},
         gateway: ipv4Gateway(info.IPAM?.Config ?? []),
+        subnets: networkSubnets(info.IPAM?.Config ?? []),
       };
     } catch (error) {
       if (isStatus(error, 404)) return undefined;

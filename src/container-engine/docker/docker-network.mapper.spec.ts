@@ -1,4 +1,4 @@
-import { ipv4Gateway } from './docker-network.mapper';
+import { ipv4Gateway, networkSubnets } from './docker-network.mapper';
 
 describe('ipv4Gateway', () => {
   it('prefers the gateway Docker reports', () => {
@@ -14,5 +14,22 @@ describe('ipv4Gateway', () => {
     expect(ipv4Gateway([{ Subnet: 'fd00::/64' }, { Subnet: '10.9.0.0/16' }])).toBe('10.9.0.1');
     expect(ipv4Gateway([{ Subnet: 'fd00::/64' }])).toBeNull();
     expect(ipv4Gateway([])).toBeNull();
+  });
+});
+
+describe('networkSubnets', () => {
+  it('lists every subnet with its gateway, derived for IPv4 when Docker leaves it out', () => {
+    expect(
+      networkSubnets([
+        { Subnet: '172.17.0.0/16' },
+        { Subnet: 'fd00::/64', Gateway: 'fd00::1' },
+        { Subnet: 'fd01::/64' },
+        {},
+      ]),
+    ).toEqual([
+      { cidr: '172.17.0.0/16', gateway: '172.17.0.1' },
+      { cidr: 'fd00::/64', gateway: 'fd00::1' },
+      { cidr: 'fd01::/64', gateway: null },
+    ]);
   });
 });

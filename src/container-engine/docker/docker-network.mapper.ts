@@ -1,3 +1,5 @@
+import type { NetworkSubnet } from '../container-engine';
+
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
 /**
@@ -19,4 +21,14 @@ export function ipv4Gateway(config: { Gateway?: string; Subnet?: string }[]): st
     return [24, 16, 8, 0].map((shift) => Math.floor(first / 2 ** shift) % 256).join('.');
   }
   return null;
+}
+
+/** Every subnet of an IPAM config, with its gateway (derived like `ipv4Gateway` when absent). */
+export function networkSubnets(config: { Gateway?: string; Subnet?: string }[]): NetworkSubnet[] {
+  return config
+    .filter((entry) => entry.Subnet)
+    .map((entry) => ({
+      cidr: entry.Subnet as string,
+      gateway: entry.Gateway || ipv4Gateway([{ Subnet: entry.Subnet }]),
+    }));
 }

@@ -268,6 +268,7 @@ export class FakeContainerEngine implements ContainerEngine {
       internal: false,
       labels,
       gateway: '172.30.0.1',
+      subnets: [{ cidr: '172.30.0.0/16', gateway: '172.30.0.1' }],
     }));
   }
 

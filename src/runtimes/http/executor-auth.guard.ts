@@ -1,24 +1,24 @@
 import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { Reflector } from '@nestjs/core';
 import type { FastifyRequest } from 'fastify';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { EXECUTOR_AUTH } from '../../common';
 import { InjectConfig, RuncellConfig } from '../../config';
 import { ExecutorError, ExecutorErrorType } from './executor-error';
+import { ExecutorSecret } from './executor-secret';
 
 /**
- * The executor secret check of every `@ExecutorAuth()` route. It runs before parameter parsing,
- * so 401 wins over 400. The scheme word is not checked (`Bearer x` and `Foo x` both work).
+ * The executor secret check of every `@ExecutorAuth()` route, behind the request hook that
+ * already checked it before the body was read (see `executor-auth.hook.ts`).
  */
 @Injectable()
 export class ExecutorAuthGuard implements CanActivate {
-  private readonly expected: Buffer | undefined;
+  private readonly secret: ExecutorSecret;
 
   constructor(
     @InjectConfig() config: RuncellConfig,
     private readonly reflector: Reflector,
   ) {
-    this.expected = config.executor.secret === '' ? undefined : digest(config.executor.secret);
+    this.secret = new ExecutorSecret(config.executor.secret);
   }
 
   canActivate(context: ExecutionContext): boolean {
@@ -28,21 +28,7 @@ export class ExecutorAuthGuard implements CanActivate {
     ]);
     if (!protectedRoute) return true;
     const request = context.switchToHttp().getRequest<FastifyRequest>();
-    const token = executorToken(request.headers.authorization);
-    if (this.expected && token !== '' && token !== '0') {
-      if (timingSafeEqual(digest(token), this.expected)) return true;
-    }
+    if (this.secret.accepts(request.headers.authorization)) return true;
     throw new ExecutorError(ExecutorErrorType.GENERAL_UNAUTHORIZED, 'Missing executor key');
   }
-}
-
-/** The second token of the header split on single spaces, as the PHP executor reads it. */
-export function executorToken(header: string | string[] | undefined): string {
-  const value = Array.isArray(header) ? header[0] : header;
-  return value?.split(' ')[1] ?? '';
-}
-
-/** Equal-length values for `timingSafeEqual`, whatever the token's length. */
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value, 'utf8').digest();
 }

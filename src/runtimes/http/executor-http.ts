@@ -1,22 +1,31 @@
 import fastifyMultipart from '@fastify/multipart';
+import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { getStorageToken, type ThrottlerStorage } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
 import { AllExceptionsFilter } from '../../common';
 import { RuncellConfig } from '../../config';
+import { RuntimeNetworks } from '../containers/runtime-networks.service';
+import { addApiBodyRules, unsupportedMediaType } from './api-body.hook';
+import { ExecutorAuthFailures } from './executor-auth-failures';
+import { addExecutorAuthHook } from './executor-auth.hook';
 import { renderExecutorError, setExecutorErrorSettings } from './executor-error.renderer';
+import { ExecutorSecret, MIN_EXECUTOR_SECRET_BYTES } from './executor-secret';
 import { isExecutorUrl } from './executor-url';
 import { readMultipartForm } from './multipart-form';
 import { deferBodyError } from './executor-params.decorator';
 import { parseUrlEncodedForm } from './php-form';
+import { RuntimeNetworkFirewall } from './runtime-network-firewall';
 
 let rendererRegistered = false;
 
 type ParserDone = (error: Error | null, body?: unknown) => void;
 
 /**
- * Makes the HTTP server speak like the PHP executor under `/v1`: body parsing (lenient JSON,
- * PHP-style urlencoded and multipart forms), `Server: Executor` and the error envelope. Other
- * routes keep Fastify's strict JSON and a flat urlencoded form.
+ * Sets up the HTTP server for both faces: connections from runtime containers refused on every
+ * route; under `/v1` the PHP executor's ways (the secret checked before the body is read, lenient
+ * JSON and PHP-style urlencoded and multipart forms, all linear and bounded, `Server: Executor`,
+ * the error envelope); everywhere else strict JSON only, up to its own body limit.
  */
 export async function registerExecutorHttp(
   app: NestFastifyApplication,
@@ -25,6 +34,19 @@ export async function registerExecutorHttp(
   const fastify = app.getHttpAdapter().getInstance();
   const bodyLimit = config.server.maxBodySize;
   const strictJson = fastify.getDefaultJsonParser('error', 'error');
+  setExecutorErrorSettings(fastify, { env: config.executor.env, version: config.executor.version });
+  new RuntimeNetworkFirewall(app.get(RuntimeNetworks)).guard(fastify.server);
+  warnAboutShortSecret(config);
+  addExecutorAuthHook(
+    fastify,
+    new ExecutorSecret(config.executor.secret),
+    new ExecutorAuthFailures(
+      config.auth.rateLimitsEnabled ? app.get<ThrottlerStorage>(getStorageToken()) : undefined,
+      config.executor.authFailureLimit,
+      config.redis.queuePrefix,
+    ),
+  );
+  addApiBodyRules(fastify, config);
 
   app.useBodyParser('application/json', { bodyLimit }, (request, body, done: ParserDone) => {
     if (!isExecutorUrl(request.url)) {
@@ -36,15 +58,22 @@ export async function registerExecutorHttp(
     'application/x-www-form-urlencoded',
     { bodyLimit },
     (request, body, done: ParserDone) => {
-      const text = body.toString('utf8');
-      done(null, isExecutorUrl(request.url) ? parseUrlEncodedForm(text) : parseFlatForm(text));
+      // An unknown route answers 404 whatever its body.
+      if (request.routeOptions.url === undefined) return done(null, {});
+      if (!isExecutorUrl(request.url)) return done(unsupportedMediaType());
+      try {
+        done(null, parseUrlEncodedForm(body.toString('utf8')));
+      } catch (error) {
+        done(error as Error);
+      }
     },
   );
-  // The multipart parser only marks the request; `/v1` reads the parts here, other routes may
-  // use `request.parts()` / `request.file()` themselves.
+  // The multipart parser only marks the request; `/v1` reads the parts here, after the secret
+  // check. Other routes refuse multipart bodies (`addApiBodyRules`).
   await app.register(fastifyMultipart, { limits: { fileSize: bodyLimit } });
   fastify.addHook('preValidation', async (request) => {
     if (!isExecutorUrl(request.url) || !request.isMultipart()) return;
+    if (request.routeOptions.url === undefined) return;
     try {
       request.body = await readMultipartForm(request, bodyLimit);
     } catch (error) {
@@ -58,7 +87,6 @@ export async function registerExecutorHttp(
     if (isExecutorUrl(request.url)) reply.header('server', 'Executor');
   });
 
-  setExecutorErrorSettings(fastify, { env: config.executor.env, version: config.executor.version });
   if (!rendererRegistered) {
     AllExceptionsFilter.registerRenderer(renderExecutorError);
     rendererRegistered = true;
@@ -79,16 +107,13 @@ function parseLenientJson(body: Buffer): Record<string, unknown> {
   }
 }
 
-/** The flat form Nest builds by default: repeated keys become arrays. */
-function parseFlatForm(text: string): Record<string, string | string[]> {
-  const form: Record<string, string | string[]> = Object.create(null) as Record<
-    string,
-    string | string[]
-  >;
-  for (const [key, value] of new URLSearchParams(text)) {
-    const existing = form[key];
-    if (existing === undefined) form[key] = value;
-    else form[key] = Array.isArray(existing) ? [...existing, value] : [existing, value];
+/** A short secret is guessable despite the rate limit on failed authentications. */
+function warnAboutShortSecret(config: RuncellConfig): void {
+  const length = Buffer.byteLength(config.executor.secret);
+  if (config.nodeEnv !== 'production' || length === 0 || length >= MIN_EXECUTOR_SECRET_BYTES) {
+    return;
   }
-  return form;
+  new Logger('ExecutorAuth').warn(
+    `The executor secret (URT_SECRET / OPR_EXECUTOR_SECRET) is ${length} bytes long; use at least ${MIN_EXECUTOR_SECRET_BYTES} random bytes`,
+  );
 }

@@ -1,0 +1,50 @@
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ExecutorError, ExecutorErrorType } from './executor-error';
+import { renderExecutorError } from './executor-error.renderer';
+import { ExecutorAuthFailures } from './executor-auth-failures';
+import { ExecutorSecret } from './executor-secret';
+import { isExecutorUrl } from './executor-url';
+
+/** `/v1` routes anyone may call; every other matched `/v1` route needs the secret. */
+const PUBLIC_EXECUTOR_ROUTES = new Set(['/v1/health']);
+
+/**
+ * Checks the executor secret when a `/v1` request arrives, before its body is read or parsed,
+ * so an unauthenticated caller costs one hash. Unknown routes stay 404 (the router answers
+ * before any auth check, as upstream). Failed checks count towards the per-address limit.
+ */
+export function addExecutorAuthHook(
+  fastify: FastifyInstance,
+  secret: ExecutorSecret,
+  failures: ExecutorAuthFailures,
+): void {
+  fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    if (!isExecutorUrl(request.url)) return;
+    const route = request.routeOptions.url;
+    if (route === undefined || PUBLIC_EXECUTOR_ROUTES.has(route)) return;
+    const blockedFor = failures.blockedFor(request.ip);
+    if (blockedFor === 0 && secret.accepts(request.headers.authorization)) return;
+    const verdict =
+      blockedFor > 0
+        ? { limited: true, retryAfter: blockedFor }
+        : await failures.record(request.ip);
+    if (verdict.limited) {
+      reply.header('retry-after', String(verdict.retryAfter));
+      renderExecutorError(
+        request,
+        reply,
+        ExecutorError.generic(
+          `Too many failed authentications; retry in ${verdict.retryAfter} seconds.`,
+          429,
+        ),
+      );
+    } else {
+      renderExecutorError(
+        request,
+        reply,
+        new ExecutorError(ExecutorErrorType.GENERAL_UNAUTHORIZED, 'Missing executor key'),
+      );
+    }
+    return reply;
+  });
+}
