@@ -12,6 +12,7 @@ import {
 const SECRET = `executor-secret-${randomBytes(16).toString('hex')}`;
 const HOSTILE_BYTES = 200 * 1024;
 const ANSWER_WITHIN_MS = 200;
+const MULTIPART_ANSWER_WITHIN_MS = 1_500;
 
 /** `piece` repeated until the text is about `bytes` long. */
 function repeated(prefix: string, piece: string, bytes = HOSTILE_BYTES): string {
@@ -159,7 +160,9 @@ describe('request bodies are not parsed before authentication, and every parser 
     expect(authenticated.status).toBeLessThan(500);
     expect(JSON.parse(authenticated.body)).toMatchObject({ code: authenticated.status });
     expect(anonymous.ms).toBeLessThan(ANSWER_WITHIN_MS);
-    expect(authenticated.ms).toBeLessThan(ANSWER_WITHIN_MS);
+    // Authenticated, the parts are read (through busboy) up to the part cap: bounded, but not
+    // as cheap as a refusal before the body; on a loaded 2-core machine this took ~550 ms.
+    expect(authenticated.ms).toBeLessThan(MULTIPART_ANSWER_WITHIN_MS);
     expect(worstHealth).toBeLessThan(ANSWER_WITHIN_MS);
   });
 
