@@ -25,8 +25,8 @@ ensure_node_modules() {
   want=$(sha256sum package.json package-lock.json | sha256sum | cut -d' ' -f1)
   if [ -f "$stamp" ] && [ "$(cat "$stamp")" = "$want" ]; then return 0; fi
   log "installing npm dependencies"
-  # `npm ci` rejects lockfiles written where optional binaries for other platforms are missing.
-  npm install --no-audit --no-fund --loglevel=error >/dev/null
+  # Exactly the committed lockfile, which never changes the work tree.
+  npm ci --no-audit --no-fund --loglevel=error >/dev/null
   echo "$want" > "$stamp"
 }
 
