@@ -59,6 +59,16 @@ if [ $# -eq 0 ]; then
   run_jest --runInBand --testPathIgnorePatterns /node_modules/ -- test/serial
 fi
 
+# In CI (a clean clone) the run must leave the work tree as it found it.
+work_tree_clean() {
+  local changes
+  changes=$(git status --porcelain 2>/dev/null)
+  [ -z "$changes" ] || { printf '%s\n' "$changes" | head -n 20 >&2; return 1; }
+}
+if [ -n "${CI:-}" ] && git rev-parse --is-inside-work-tree >/dev/null 2>&1; then
+  check "work tree unchanged by the test run" work_tree_clean
+fi
+
 summary="$passed passed, $failed failed"
 [ "$skipped" -eq 0 ] || summary="$summary, $skipped skipped"
 echo "$summary"
