@@ -40,10 +40,15 @@ describe('Runtime lifecycle: maintenance, adoption, draining (e2e)', () => {
     return started;
   }
 
-  async function createRuntime(sut: ExecutorHarness, runtimeId: string): Promise<void> {
+  async function createRuntime(
+    sut: ExecutorHarness,
+    runtimeId: string,
+    version = 'v5',
+  ): Promise<void> {
     const created = await executorCall(sut.baseUrl, 'POST', '/v1/runtimes', {
       json: {
         runtimeId,
+        version,
         image: IMAGE,
         source: archive,
         entrypoint: 'index.js',
@@ -135,7 +140,8 @@ describe('Runtime lifecycle: maintenance, adoption, draining (e2e)', () => {
     const first = await startExecutorHarness();
     closedHarnesses.push(first);
     try {
-      for (const id of ['one', 'two', 'three']) await createRuntime(first, id);
+      for (const id of ['one', 'two']) await createRuntime(first, id);
+      await createRuntime(first, 'three', 'v4');
       expect((await execute(first, 'one')).status).toBe(200);
     } finally {
       await first.app.close();
@@ -156,6 +162,13 @@ describe('Runtime lifecycle: maintenance, adoption, draining (e2e)', () => {
       expect(answer.status).toBe(200);
       expect(JSON.parse(answer.json<{ body: string }>().body)).toMatchObject({ secretSet: true });
     }
+    const versions = await Promise.all(
+      ['one', 'two', 'three'].map(async (id) => {
+        const row = await executorCall(sut.baseUrl, 'GET', `/v1/runtimes/${id}`);
+        return row.json<{ version: string }>().version;
+      }),
+    );
+    expect(versions).toEqual(['v5', 'v5', 'v4']);
   }, 90_000);
 
   it('serves cached runtime CPU and memory through /v1/health/stats and the metrics', async () => {
