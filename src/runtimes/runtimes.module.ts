@@ -4,6 +4,7 @@ import { RuntimeNetworks } from './containers/runtime-networks.service';
 import { ExecutionsController } from './executions/executions.controller';
 import { ExecutionsService } from './executions/executions.service';
 import { ExecutorAuthGuard } from './http/executor-auth.guard';
+import { ExecutorHealthController } from './lifecycle/executor-health.controller';
 import { RuntimeLifecycleService } from './lifecycle/runtime-lifecycle.service';
 import { RuntimeStatsController } from './lifecycle/runtime-stats.controller';
 import { RuntimeStatsService } from './lifecycle/runtime-stats.service';
@@ -18,7 +19,12 @@ import { RuntimeCommandsService } from './commands/runtime-commands.service';
 
 /** The OpenRuntimes executor API (`/v1`): runtimes and executions. */
 @Module({
-  controllers: [RuntimesController, ExecutionsController, RuntimeStatsController],
+  controllers: [
+    RuntimesController,
+    ExecutionsController,
+    RuntimeStatsController,
+    ExecutorHealthController,
+  ],
   providers: [
     RuntimeRegistry,
     RuntimeNetworks,

@@ -200,6 +200,46 @@ describe('Runtime lifecycle: maintenance, adoption, draining (e2e)', () => {
     );
   }, 60_000);
 
+  it('answers /v1/health with the legacy JSON the open-runtimes proxy balances on', async () => {
+    const settings = { URT_HEALTH_STATS: 'true', URT_STATS_INTERVAL: '1' };
+    const executors = [await harness(settings), await harness(settings)];
+    await createRuntime(executors[0], 'left');
+    await createRuntime(executors[1], 'right');
+
+    type Health = {
+      status: string;
+      usage: number | null;
+      runtimes: Record<string, { status: string; usage: number | null }>;
+    };
+    const healthOf = async (sut: ExecutorHarness, runtimeId: string): Promise<Health> => {
+      for (let waited = 0; ; waited += 250) {
+        const answer = await executorCall(sut.baseUrl, 'GET', '/v1/health', {
+          headers: { authorization: '' },
+        });
+        expect(answer.status).toBe(200);
+        expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
+        const health = answer.json<Health>();
+        const ready = health.usage !== null && health.runtimes[runtimeId]?.usage != null;
+        if (ready || waited >= 15_000) return health;
+        await sleep(250);
+      }
+    };
+
+    const [left, right] = await Promise.all([
+      healthOf(executors[0], 'left'),
+      healthOf(executors[1], 'right'),
+    ]);
+    for (const [health, id] of [
+      [left, 'left'],
+      [right, 'right'],
+    ] as const) {
+      expect(health.status).toBe('pass');
+      expect(health.usage).toEqual(expect.any(Number));
+      expect(Object.keys(health.runtimes)).toEqual([id]);
+      expect(health.runtimes[id]).toEqual({ status: 'pass', usage: expect.any(Number) });
+    }
+  }, 90_000);
+
   /** Removes what a harness whose app was already closed left behind. */
   async function cleanUpClosed(closed: ExecutorHarness): Promise<void> {
     for (const container of await closed.containers()) {
