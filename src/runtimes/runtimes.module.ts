@@ -15,6 +15,7 @@ import { SOURCE_FETCHER, StorageSourceFetcher } from './source/source-fetcher';
 import { BuildCacheService } from './builds/build-cache.service';
 import { BuildRunner } from './builds/build-runner.service';
 import { BuildLogStreamService } from './builds/build-log-stream.service';
+import { BuildTracker } from './builds/build-tracker.service';
 import { RuntimeCommandsService } from './commands/runtime-commands.service';
 
 /** The OpenRuntimes executor API (`/v1`): runtimes and executions. */
@@ -35,6 +36,7 @@ import { RuntimeCommandsService } from './commands/runtime-commands.service';
     BuildCacheService,
     BuildRunner,
     BuildLogStreamService,
+    BuildTracker,
     RuntimeCommandsService,
     RuntimeLifecycleService,
     RuntimeStatsService,

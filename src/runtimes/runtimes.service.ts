@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { InjectConfig, RuncellConfig } from '../config';
 import { ContainerEngineError } from '../container-engine';
 import { BuildArtifact, BuildRunner, isSet } from './builds/build-runner.service';
-import { BuildLogStreamService } from './builds/build-log-stream.service';
+import { BuildRecord, BuildTracker } from './builds/build-tracker.service';
 import { BuildLogEntry } from './builds/build-output';
 import { RuntimeContainerService } from './containers/runtime-container.service';
 import { ExecutorError, ExecutorErrorType } from './http/executor-error';
@@ -46,7 +46,7 @@ export class RuntimesService implements OnModuleInit, OnModuleDestroy {
     private readonly registry: RuntimeRegistry,
     private readonly containers: RuntimeContainerService,
     private readonly builds: BuildRunner,
-    private readonly buildLogs: BuildLogStreamService,
+    private readonly buildLogs: BuildTracker,
   ) {}
 
   onModuleInit(): void {
@@ -128,7 +128,13 @@ export class RuntimesService implements OnModuleInit, OnModuleDestroy {
       inFlight: 0,
     };
     this.registry.set(entry);
-    const started = this.launch(entry, params, build).finally(() => this.starting.delete(name));
+    // Tracked from now on, so a log stream opened before or during the build follows this build.
+    const record =
+      build && isSet(build.command) ? this.buildLogs.begin(name, params.version) : undefined;
+    const started = this.launch(entry, params, build, record).finally(() => {
+      this.starting.delete(name);
+      if (record) void this.buildLogs.forget(record);
+    });
     const settled = started.then(() => undefined);
     settled.catch(() => undefined);
     this.starting.set(name, settled);
@@ -168,6 +174,7 @@ export class RuntimesService implements OnModuleInit, OnModuleDestroy {
     entry: RuntimeEntry,
     params: RuntimeStartParams,
     build?: CreateRuntimeParams,
+    record?: BuildRecord,
   ): Promise<BuildResult | undefined> {
     const name = entry.row.name;
     const hasCommand = build !== undefined && isSet(build.command);
@@ -187,6 +194,7 @@ export class RuntimesService implements OnModuleInit, OnModuleDestroy {
       let result: BuildResult | undefined;
       if (build) {
         const output = hasCommand ? await this.builds.run(container.containerId, build, paths) : [];
+        if (record) this.buildLogs.finish(record);
         warnings.push(...(await this.builds.storeCache(build, paths)));
         result = { output: [...warnings, ...output] };
         if (isSet(build.destination)) {
@@ -202,8 +210,11 @@ export class RuntimesService implements OnModuleInit, OnModuleDestroy {
       entry.row.updated = nowSeconds();
       return result;
     } catch (error) {
+      if (record) this.buildLogs.finish(record);
       if (this.registry.get(name) === entry || !this.registry.has(name)) {
         await this.containers.remove(name).catch(() => false);
+        // A failed build keeps its log until the streams following it have sent the last lines.
+        if (record) await this.buildLogs.drain(name);
         await this.containers.removeFolders(name).catch(() => undefined);
       }
       this.registry.remove(name, entry);
