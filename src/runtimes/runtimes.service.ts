@@ -39,6 +39,8 @@ const DOCKER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 export class RuntimesService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(RuntimesService.name);
   private readonly starting = new Map<string, Promise<void>>();
+  /** Starts cut short by a shutdown that ran out of time; their callers get a clear error. */
+  private readonly aborted = new WeakSet<RuntimeEntry>();
   private accepting = true;
 
   constructor(
@@ -141,6 +143,26 @@ export class RuntimesService implements OnModuleInit, OnModuleDestroy {
     return started;
   }
 
+  /** Creates, builds and cold starts still running. */
+  startsInProgress(): number {
+    return this.starting.size;
+  }
+
+  /**
+   * Cuts every start still running short (shutdown timeout): removes its container, so its
+   * caller gets a 503 and nothing is left behind, and waits (bounded) for them to settle.
+   */
+  async abortStarts(limitMs: number): Promise<string[]> {
+    const names = [...this.starting.keys()];
+    for (const name of names) {
+      const entry = this.registry.get(name);
+      if (entry) this.aborted.add(entry);
+      await this.containers.remove(name).catch(() => false);
+    }
+    await Promise.race([Promise.allSettled([...this.starting.values()]), sleep(limitMs)]);
+    return names;
+  }
+
   /** The start in progress for `name`, if any. */
   startInProgress(name: string): Promise<void> | undefined {
     return this.starting.get(name);
@@ -201,7 +223,7 @@ export class RuntimesService implements OnModuleInit, OnModuleDestroy {
           result.artifact = await this.builds.uploadArtifact(build.destination, paths);
         }
       }
-      if (this.registry.get(name) !== entry) {
+      if (this.registry.get(name) !== entry || this.aborted.has(entry)) {
         throw new ExecutorError(ExecutorErrorType.RUNTIME_NOT_FOUND, 'Runtime no longer exists.');
       }
       entry.address = container.address;
@@ -218,6 +240,12 @@ export class RuntimesService implements OnModuleInit, OnModuleDestroy {
         await this.containers.removeFolders(name).catch(() => undefined);
       }
       this.registry.remove(name, entry);
+      if (this.aborted.has(entry)) {
+        throw ExecutorError.generic(
+          'The executor shut down before the runtime was ready; nothing was kept.',
+          503,
+        );
+      }
       throw error;
     }
   }

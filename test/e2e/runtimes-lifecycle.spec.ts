@@ -270,6 +270,51 @@ describe('Runtime lifecycle: maintenance, adoption, draining (e2e)', () => {
     }
   }, 60_000);
 
+  function buildRuntime(sut: ExecutorHarness, runtimeId: string, command: string) {
+    return executorCall(sut.baseUrl, 'POST', '/v1/runtimes', {
+      json: { runtimeId, image: IMAGE, source: archive, entrypoint: 'index.js', command },
+    });
+  }
+
+  it('lets a build in flight finish on close', async () => {
+    const sut = await startExecutorHarness();
+    try {
+      const building = buildRuntime(sut, 'building', 'sleep 3; echo build-complete');
+      await sleep(1000);
+
+      await sut.app.close();
+
+      const answer = await building;
+      expect(answer.status).toBe(201);
+      const output = answer.json<{ output: { content: string }[] }>().output;
+      expect(output.map((entry) => entry.content).join('')).toContain('build-complete');
+    } finally {
+      await cleanUpClosed(sut);
+    }
+  }, 60_000);
+
+  it('cuts a build short when the shutdown timeout passes, with a clear error and no container', async () => {
+    const sut = await startExecutorHarness({ SHUTDOWN_TIMEOUT_MS: '1000' });
+    try {
+      const building = buildRuntime(sut, 'endless', 'echo started; sleep 60');
+      await sleep(1000);
+      const closing = Date.now();
+
+      await sut.app.close();
+
+      expect(Date.now() - closing).toBeLessThan(15_000);
+      const answer = await building;
+      expect(answer.status).toBe(503);
+      expect(answer.json<{ message: string }>().message).toBe(
+        'The executor shut down before the runtime was ready; nothing was kept.',
+      );
+      expect(await sut.containers()).toEqual([]);
+      expect(existsSync(join(sut.tmpDir, `${sut.hostname}-endless`))).toBe(false);
+    } finally {
+      await cleanUpClosed(sut);
+    }
+  }, 60_000);
+
   it('removes its runtimes on close when configured to', async () => {
     const sut = await startExecutorHarness({ URT_SHUTDOWN_REMOVE_RUNTIMES: 'true' });
     try {
