@@ -35,7 +35,7 @@ describe('upstream executor e2e: errors, builds, log streams, commands', () => {
     sut = await startExecutorHarness({
       URT_CONNECTION_BUILD_CACHE_STORAGE: `local://localhost${cacheDir}`,
     });
-    for (const folder of ['node-build', 'build-logs']) archives[folder] = fixtureArchive(folder);
+    for (const folder of ['node', 'build-logs']) archives[folder] = fixtureArchive(folder);
   });
 
   afterAll(async () => {
@@ -136,7 +136,7 @@ describe('upstream executor e2e: errors, builds, log streams, commands', () => {
     const runtimeId = `test-log-stream-${Date.now()}`;
     const [stream, created] = await Promise.all([
       streamLogs(runtimeId),
-      build(runtimeId, { source: archives['node-build'], remove: true, command: NODE_BUILD }),
+      build(runtimeId, { source: archives['node'], remove: true, command: NODE_BUILD }),
     ]);
 
     expect(created.response.status).toBe(201);
@@ -152,7 +152,7 @@ describe('upstream executor e2e: errors, builds, log streams, commands', () => {
     const [stream, created] = await Promise.all([
       streamLogs(runtimeId, '?timeout=12'),
       build(runtimeId, {
-        source: archives['node-build'],
+        source: archives['node'],
         remove: true,
         cacheKey: 'test-log-stream-fail-cache',
         command: 'echo before-cache-failure && exit 1',
@@ -247,7 +247,7 @@ describe('upstream executor e2e: errors, builds, log streams, commands', () => {
     const [stream, created] = await Promise.all([
       streamLogs('test-log-stream-persistent'),
       build('test-log-stream-persistent', {
-        source: archives['node-build'],
+        source: archives['node'],
         remove: false,
         command: NODE_BUILD,
       }),
