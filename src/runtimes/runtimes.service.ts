@@ -216,7 +216,6 @@ export class RuntimesService implements OnModuleInit, OnModuleDestroy {
       let result: BuildResult | undefined;
       if (build) {
         const output = hasCommand ? await this.builds.run(container.containerId, build, paths) : [];
-        if (record) this.buildLogs.finish(record);
         warnings.push(...(await this.builds.storeCache(build, paths)));
         result = { output: [...warnings, ...output] };
         if (isSet(build.destination)) {
@@ -230,6 +229,8 @@ export class RuntimesService implements OnModuleInit, OnModuleDestroy {
       entry.row.status = `Up ${formatRounded(nowSeconds() - startedAt)}s`;
       entry.row.initialised = 1;
       entry.row.updated = nowSeconds();
+      // Streams end with the build's answer, as they do after a failure (below).
+      if (record) this.buildLogs.finish(record);
       return result;
     } catch (error) {
       if (record) this.buildLogs.finish(record);
