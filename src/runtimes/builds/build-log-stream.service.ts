@@ -169,6 +169,7 @@ export class BuildLogStreamService {
   }
 }
 
+// TODO(safe-read): stat follows symlinks; swap for the no-follow regular-file check.
 async function logsStarted(files: LogFiles): Promise<boolean> {
   try {
     await stat(files.logs);
