@@ -100,6 +100,7 @@ export function loadConfig(
       maintenanceIntervalSeconds: read.int(executorVar('MAINTENANCE_INTERVAL'), 3600, { min: 1 }),
       shutdownRemoveRuntimes: read.bool('URT_SHUTDOWN_REMOVE_RUNTIMES', false),
       statsIntervalSeconds: read.int('URT_STATS_INTERVAL', 15, { min: 1 }),
+      healthStats: read.bool('URT_HEALTH_STATS', false),
       minCpus: read.float(executorVar('MIN_CPUS'), 0, { min: 0 }),
       minMemoryMb: read.int(executorVar('MIN_MEMORY'), 0, { min: 0 }),
       runtimes: read.list(executorVar('RUNTIMES'), []),

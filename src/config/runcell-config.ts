@@ -35,6 +35,8 @@ export interface ExecutorConfig {
   shutdownRemoveRuntimes: boolean;
   /** How often container CPU/memory of runtimes is sampled for `/v1/health/stats` and metrics. */
   statsIntervalSeconds: number;
+  /** Answer `GET /v1/health` with the legacy JSON (for the open-runtimes proxy) instead of `OK`. */
+  healthStats: boolean;
   minCpus: number;
   minMemoryMb: number;
   /** Allowed runtime images; empty allows any image. Exact match. */

@@ -1,8 +1,7 @@
-import { Controller, Get, Header, HttpCode, ServiceUnavailableException } from '@nestjs/common';
+import { Controller, Get, ServiceUnavailableException } from '@nestjs/common';
 import {
   ApiOkResponse,
   ApiOperation,
-  ApiProduces,
   ApiServiceUnavailableResponse,
   ApiTags,
 } from '@nestjs/swagger';
@@ -74,18 +73,6 @@ export class HealthController {
         down.map(([name, detail]) => ({ field: name, message: messageOf(detail) })),
       );
     }
-  }
-
-  @Get('v1/health')
-  @HttpCode(200)
-  @Header('content-type', 'text/plain; charset=UTF-8')
-  @Header('server', 'Executor')
-  @ApiTags('executor')
-  @ApiOperation({ summary: 'OpenRuntimes executor health: always `OK`' })
-  @ApiProduces('text/plain')
-  @ApiOkResponse({ description: 'The text `OK`' })
-  executorHealth(): string {
-    return 'OK';
   }
 
   private readinessChecks() {

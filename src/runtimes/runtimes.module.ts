@@ -5,6 +5,7 @@ import { ExecutionsController } from './executions/executions.controller';
 import { ExecutionsService } from './executions/executions.service';
 import { ExecutorAuthGuard } from './http/executor-auth.guard';
 import { RuntimeEventsService } from './lifecycle/runtime-events.service';
+import { ExecutorHealthController } from './lifecycle/executor-health.controller';
 import { RuntimeLifecycleService } from './lifecycle/runtime-lifecycle.service';
 import { RuntimeStatsController } from './lifecycle/runtime-stats.controller';
 import { RuntimeStatsService } from './lifecycle/runtime-stats.service';
@@ -15,11 +16,17 @@ import { SOURCE_FETCHER, StorageSourceFetcher } from './source/source-fetcher';
 import { BuildCacheService } from './builds/build-cache.service';
 import { BuildRunner } from './builds/build-runner.service';
 import { BuildLogStreamService } from './builds/build-log-stream.service';
+import { BuildTracker } from './builds/build-tracker.service';
 import { RuntimeCommandsService } from './commands/runtime-commands.service';
 
 /** The OpenRuntimes executor API (`/v1`): runtimes and executions. */
 @Module({
-  controllers: [RuntimesController, ExecutionsController, RuntimeStatsController],
+  controllers: [
+    RuntimesController,
+    ExecutionsController,
+    RuntimeStatsController,
+    ExecutorHealthController,
+  ],
   providers: [
     RuntimeRegistry,
     RuntimeNetworks,
@@ -30,6 +37,7 @@ import { RuntimeCommandsService } from './commands/runtime-commands.service';
     BuildCacheService,
     BuildRunner,
     BuildLogStreamService,
+    BuildTracker,
     RuntimeCommandsService,
     RuntimeLifecycleService,
     RuntimeEventsService,

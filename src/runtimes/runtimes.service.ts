@@ -4,7 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { InjectConfig, RuncellConfig } from '../config';
 import { ContainerEngineError } from '../container-engine';
 import { BuildArtifact, BuildRunner, isSet } from './builds/build-runner.service';
-import { BuildLogStreamService } from './builds/build-log-stream.service';
+import { BuildRecord, BuildTracker } from './builds/build-tracker.service';
 import { BuildLogEntry } from './builds/build-output';
 import { RuntimeContainerService } from './containers/runtime-container.service';
 import { ExecutorError, ExecutorErrorType } from './http/executor-error';
@@ -39,6 +39,8 @@ const DOCKER_NAME = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
 export class RuntimesService implements OnModuleInit, OnModuleDestroy {
   private readonly logger = new Logger(RuntimesService.name);
   private readonly starting = new Map<string, Promise<void>>();
+  /** Starts cut short by a shutdown that ran out of time; their callers get a clear error. */
+  private readonly aborted = new WeakSet<RuntimeEntry>();
   private accepting = true;
 
   constructor(
@@ -46,7 +48,7 @@ export class RuntimesService implements OnModuleInit, OnModuleDestroy {
     private readonly registry: RuntimeRegistry,
     private readonly containers: RuntimeContainerService,
     private readonly builds: BuildRunner,
-    private readonly buildLogs: BuildLogStreamService,
+    private readonly buildLogs: BuildTracker,
   ) {}
 
   onModuleInit(): void {
@@ -128,11 +130,37 @@ export class RuntimesService implements OnModuleInit, OnModuleDestroy {
       inFlight: 0,
     };
     this.registry.set(entry);
-    const started = this.launch(entry, params, build).finally(() => this.starting.delete(name));
+    // Tracked from now on, so a log stream opened before or during the build follows this build.
+    const record =
+      build && isSet(build.command) ? this.buildLogs.begin(name, params.version) : undefined;
+    const started = this.launch(entry, params, build, record).finally(() => {
+      this.starting.delete(name);
+      if (record) void this.buildLogs.forget(record);
+    });
     const settled = started.then(() => undefined);
     settled.catch(() => undefined);
     this.starting.set(name, settled);
     return started;
+  }
+
+  /** Creates, builds and cold starts still running. */
+  startsInProgress(): number {
+    return this.starting.size;
+  }
+
+  /**
+   * Cuts every start still running short (shutdown timeout): removes its container, so its
+   * caller gets a 503 and nothing is left behind, and waits (bounded) for them to settle.
+   */
+  async abortStarts(limitMs: number): Promise<string[]> {
+    const names = [...this.starting.keys()];
+    for (const name of names) {
+      const entry = this.registry.get(name);
+      if (entry) this.aborted.add(entry);
+      await this.containers.remove(name).catch(() => false);
+    }
+    await Promise.race([Promise.allSettled([...this.starting.values()]), sleep(limitMs)]);
+    return names;
   }
 
   /** The start in progress for `name`, if any. */
@@ -170,6 +198,7 @@ export class RuntimesService implements OnModuleInit, OnModuleDestroy {
     entry: RuntimeEntry,
     params: RuntimeStartParams,
     build?: CreateRuntimeParams,
+    record?: BuildRecord,
   ): Promise<BuildResult | undefined> {
     const name = entry.row.name;
     const hasCommand = build !== undefined && isSet(build.command);
@@ -195,20 +224,31 @@ export class RuntimesService implements OnModuleInit, OnModuleDestroy {
           result.artifact = await this.builds.uploadArtifact(build.destination, paths);
         }
       }
-      if (this.registry.get(name) !== entry) {
+      if (this.registry.get(name) !== entry || this.aborted.has(entry)) {
         throw new ExecutorError(ExecutorErrorType.RUNTIME_NOT_FOUND, 'Runtime no longer exists.');
       }
       entry.endpoint = container.endpoint;
       entry.row.status = `Up ${formatRounded(nowSeconds() - startedAt)}s`;
       entry.row.initialised = 1;
       entry.row.updated = nowSeconds();
+      // Streams end with the build's answer, as they do after a failure (below).
+      if (record) this.buildLogs.finish(record);
       return result;
     } catch (error) {
+      if (record) this.buildLogs.finish(record);
       if (this.registry.get(name) === entry || !this.registry.has(name)) {
         await this.containers.remove(name).catch(() => false);
+        // A failed build keeps its log until the streams following it have sent the last lines.
+        if (record) await this.buildLogs.drain(name);
         await this.containers.removeFolders(name).catch(() => undefined);
       }
       this.registry.remove(name, entry);
+      if (this.aborted.has(entry)) {
+        throw ExecutorError.generic(
+          'The executor shut down before the runtime was ready; nothing was kept.',
+          503,
+        );
+      }
       throw error;
     }
   }

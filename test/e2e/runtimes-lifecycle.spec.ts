@@ -40,10 +40,15 @@ describe('Runtime lifecycle: maintenance, adoption, draining (e2e)', () => {
     return started;
   }
 
-  async function createRuntime(sut: ExecutorHarness, runtimeId: string): Promise<void> {
+  async function createRuntime(
+    sut: ExecutorHarness,
+    runtimeId: string,
+    version = 'v5',
+  ): Promise<void> {
     const created = await executorCall(sut.baseUrl, 'POST', '/v1/runtimes', {
       json: {
         runtimeId,
+        version,
         image: IMAGE,
         source: archive,
         entrypoint: 'index.js',
@@ -135,7 +140,8 @@ describe('Runtime lifecycle: maintenance, adoption, draining (e2e)', () => {
     const first = await startExecutorHarness();
     closedHarnesses.push(first);
     try {
-      for (const id of ['one', 'two', 'three']) await createRuntime(first, id);
+      for (const id of ['one', 'two']) await createRuntime(first, id);
+      await createRuntime(first, 'three', 'v4');
       expect((await execute(first, 'one')).status).toBe(200);
     } finally {
       await first.app.close();
@@ -156,6 +162,13 @@ describe('Runtime lifecycle: maintenance, adoption, draining (e2e)', () => {
       expect(answer.status).toBe(200);
       expect(JSON.parse(answer.json<{ body: string }>().body)).toMatchObject({ secretSet: true });
     }
+    const versions = await Promise.all(
+      ['one', 'two', 'three'].map(async (id) => {
+        const row = await executorCall(sut.baseUrl, 'GET', `/v1/runtimes/${id}`);
+        return row.json<{ version: string }>().version;
+      }),
+    );
+    expect(versions).toEqual(['v5', 'v5', 'v4']);
   }, 90_000);
 
   it('serves cached runtime CPU and memory through /v1/health/stats and the metrics', async () => {
@@ -187,6 +200,46 @@ describe('Runtime lifecycle: maintenance, adoption, draining (e2e)', () => {
     );
   }, 60_000);
 
+  it('answers /v1/health with the legacy JSON the open-runtimes proxy balances on', async () => {
+    const settings = { URT_HEALTH_STATS: 'true', URT_STATS_INTERVAL: '1' };
+    const executors = [await harness(settings), await harness(settings)];
+    await createRuntime(executors[0], 'left');
+    await createRuntime(executors[1], 'right');
+
+    type Health = {
+      status: string;
+      usage: number | null;
+      runtimes: Record<string, { status: string; usage: number | null }>;
+    };
+    const healthOf = async (sut: ExecutorHarness, runtimeId: string): Promise<Health> => {
+      for (let waited = 0; ; waited += 250) {
+        const answer = await executorCall(sut.baseUrl, 'GET', '/v1/health', {
+          headers: { authorization: '' },
+        });
+        expect(answer.status).toBe(200);
+        expect(answer.headers.get('content-type')).toMatch(/^application\/json/);
+        const health = answer.json<Health>();
+        const ready = health.usage !== null && health.runtimes[runtimeId]?.usage != null;
+        if (ready || waited >= 15_000) return health;
+        await sleep(250);
+      }
+    };
+
+    const [left, right] = await Promise.all([
+      healthOf(executors[0], 'left'),
+      healthOf(executors[1], 'right'),
+    ]);
+    for (const [health, id] of [
+      [left, 'left'],
+      [right, 'right'],
+    ] as const) {
+      expect(health.status).toBe('pass');
+      expect(health.usage).toEqual(expect.any(Number));
+      expect(Object.keys(health.runtimes)).toEqual([id]);
+      expect(health.runtimes[id]).toEqual({ status: 'pass', usage: expect.any(Number) });
+    }
+  }, 90_000);
+
   /** Removes what a harness whose app was already closed left behind. */
   async function cleanUpClosed(closed: ExecutorHarness): Promise<void> {
     for (const container of await closed.containers()) {
@@ -212,6 +265,51 @@ describe('Runtime lifecycle: maintenance, adoption, draining (e2e)', () => {
       expect(answer.status).toBe(200);
       expect(answer.json<{ body: string }>().body).toBe('slept');
       expect((await sut.containers()).map((c) => c.State)).toEqual(['running']);
+    } finally {
+      await cleanUpClosed(sut);
+    }
+  }, 60_000);
+
+  function buildRuntime(sut: ExecutorHarness, runtimeId: string, command: string) {
+    return executorCall(sut.baseUrl, 'POST', '/v1/runtimes', {
+      json: { runtimeId, image: IMAGE, source: archive, entrypoint: 'index.js', command },
+    });
+  }
+
+  it('lets a build in flight finish on close', async () => {
+    const sut = await startExecutorHarness();
+    try {
+      const building = buildRuntime(sut, 'building', 'sleep 3; echo build-complete');
+      await sleep(1000);
+
+      await sut.app.close();
+
+      const answer = await building;
+      expect(answer.status).toBe(201);
+      const output = answer.json<{ output: { content: string }[] }>().output;
+      expect(output.map((entry) => entry.content).join('')).toContain('build-complete');
+    } finally {
+      await cleanUpClosed(sut);
+    }
+  }, 60_000);
+
+  it('cuts a build short when the shutdown timeout passes, with a clear error and no container', async () => {
+    const sut = await startExecutorHarness({ SHUTDOWN_TIMEOUT_MS: '1000' });
+    try {
+      const building = buildRuntime(sut, 'endless', 'echo started; sleep 60');
+      await sleep(1000);
+      const closing = Date.now();
+
+      await sut.app.close();
+
+      expect(Date.now() - closing).toBeLessThan(15_000);
+      const answer = await building;
+      expect(answer.status).toBe(503);
+      expect(answer.json<{ message: string }>().message).toBe(
+        'The executor shut down before the runtime was ready; nothing was kept.',
+      );
+      expect(await sut.containers()).toEqual([]);
+      expect(existsSync(join(sut.tmpDir, `${sut.hostname}-endless`))).toBe(false);
     } finally {
       await cleanUpClosed(sut);
     }

@@ -285,7 +285,7 @@ describe('runcell/node:v5 runtime image', () => {
   it('loads an ES module default export and answers 503 when the entrypoint file is missing', async () => {
     const esm = await startRuntime(
       { 'main.mjs': 'export default async ({ res }) => res.json({ esm: true });' },
-      { OPEN_RUNTIMES_ENTRYPOINT: 'main.mjs' },
+      { OPEN_RUNTIMES_ENTRYPOINT: 'main.mjs', OPEN_RUNTIMES_SECRET: '' },
     );
     const ok = await request(`${esm.url}/`);
     expect(ok.status).toBe(200);
@@ -293,10 +293,62 @@ describe('runcell/node:v5 runtime image', () => {
 
     const missing = await startRuntime(
       { 'index.js': FUNCTION },
-      { OPEN_RUNTIMES_ENTRYPOINT: 'nope.js' },
+      { OPEN_RUNTIMES_ENTRYPOINT: 'nope.js', OPEN_RUNTIMES_SECRET: '' },
     );
     const res = await request(`${missing.url}/`);
     expect(res.status).toBe(503);
+  });
+
+  it("has the published images' environment: a default secret, production, no headers", async () => {
+    const env = await docker(['run', '--rm', IMAGES.nodeV5, 'env']);
+    expect(env.stdout.split('\n')).toEqual(
+      expect.arrayContaining([
+        'OPEN_RUNTIMES_SECRET=open_runtime_secret',
+        'OPEN_RUNTIMES_ENV=production',
+        'OPEN_RUNTIMES_HEADERS={}',
+      ]),
+    );
+    const unset = await startRuntime({ 'index.js': FUNCTION }, {});
+    expect((await request(`${unset.url}/`)).status).toBe(500);
+    const answer = await request(`${unset.url}/`, {
+      headers: { 'x-open-runtimes-secret': 'open_runtime_secret' },
+    });
+    expect(answer.status).toBe(200);
+    expect(answer.text).toBe('hello ');
+  });
+
+  it('answers /__opr/health and /__opr/timings without the secret', async () => {
+    const health = await request(`${base}/__opr/health`);
+    expect(health.status).toBe(200);
+    expect(health.text).toBe('OK');
+
+    const timings = await request(`${base}/__opr/timings`);
+    expect(timings.status).toBe(200);
+    expect(timings.headers['content-type']).toMatch(/^text\/plain/);
+    const names = timings.text
+      .split('\n')
+      .filter((line) => line !== '')
+      .map((line) => {
+        expect(line).toMatch(/^[a-z]+=\d+\.\d{3}$/);
+        return line.split('=')[0];
+      });
+    expect(names).toEqual(['extract', 'prepare', 'startup']);
+
+    const guarded = await request(`${base}/__opr/healthz`);
+    expect(guarded.status).toBe(500);
+  });
+
+  it('logs the environment preparation at start, as the published images do', async () => {
+    const logs = (await docker(['logs', runtimeId])).stdout;
+    const order = [
+      'Code extraction finished.',
+      'Environment preparation started.',
+      'Environment preparation finished.',
+      'Runtime started.',
+      'HTTP server successfully started!',
+    ].map((line) => logs.indexOf(line));
+    expect(order.every((index) => index >= 0)).toBe(true);
+    expect([...order].sort((a, b) => a - b)).toEqual(order);
   });
 });
 
@@ -354,6 +406,8 @@ describe('runcell/node:v5 build helper', () => {
     const runtime = await scratch.start([
       '-e',
       'OPEN_RUNTIMES_ENTRYPOINT=index.js',
+      '-e',
+      'OPEN_RUNTIMES_SECRET=',
       '-v',
       `${src}:/tmp`,
       IMAGES.nodeV5,
@@ -386,6 +440,8 @@ describe('runcell/node:v5 build helper', () => {
       const runtime = await scratch.start([
         '-e',
         'OPEN_RUNTIMES_ENTRYPOINT=index.js',
+        '-e',
+        'OPEN_RUNTIMES_SECRET=',
         '-v',
         `${src}:/tmp`,
         IMAGES.nodeV5,
@@ -434,6 +490,14 @@ describe('runcell/node:v5 build helper', () => {
     expect(hit.code).toBe(0);
     expect(hit.stdout).toContain('Build cache hit.');
     expect(hit.stdout).toContain('cached');
+  });
+
+  it('reports a cache miss and a save when no /cache is mounted, as the published images do', async () => {
+    const { id } = await buildContainer({ 'index.js': '' });
+    const result = await execScript(id, `${BUILD} "echo ok"`);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('Build cache miss.');
+    expect(result.stdout).toContain('Build cache saved.');
   });
 
   it('exits non-zero with the command status when the build command fails', async () => {

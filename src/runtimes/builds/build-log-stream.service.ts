@@ -6,38 +6,51 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { CONTAINER_ENGINE, ContainerEngine } from '../../container-engine';
 import { RuntimeContainerService } from '../containers/runtime-container.service';
 import { ExecutorError, ExecutorErrorType } from '../http/executor-error';
-import { RuntimeEntry, RuntimeRegistry } from '../registry/runtime-registry.service';
+import { RuntimeRegistry } from '../registry/runtime-registry.service';
 import { formatTimestamp, parseTimings } from './build-output';
+import { BuildTracker } from './build-tracker.service';
 
-const CONTAINER_ATTEMPTS = 10;
-const CONTAINER_INTERVAL_MS = 500;
+/** How long a stream opened before its build waits for the build to begin (upstream: 10 × 0.5 s). */
+const BUILD_WAIT_MS = 5_000;
+/** How long a container of this executor without a row may wait for one (upstream: 10 s). */
 const ROW_WAIT_MS = 10_000;
 const POLL_MS = 200;
-/** The longest a removal waits for the streams of a finished build to send their last lines. */
-const DRAIN_LIMIT_MS = 2_000;
+const CONTAINER_POLL_MS = 500;
+
+interface LogFiles {
+  logs: string;
+  timings: string;
+}
+
+/** What a stream follows: the build's version and whether the build is over. */
+interface Followed {
+  version: string;
+  finished(): boolean;
+  /** True once no log can come any more (the build ended, or the runtime is gone). */
+  over(): boolean;
+}
 
 /**
- * The live build-log stream of `GET /v1/runtimes/:runtimeId/logs` (§1.7). It follows the
- * `script` timing file by polling and emits `<timestamp> <content>\n` lines, `\n` inside the
- * content escaped; it ends when the build finished (`initialised == 1`) or the row is gone.
+ * The live build-log stream of `GET /v1/runtimes/:runtimeId/logs` (§1.7). It follows the build
+ * of the runtime (not its container): the `script` timing file is polled and emitted as
+ * `<timestamp> <content>\n` lines, `\n` inside the content escaped, until the build ended.
  */
 @Injectable()
 export class BuildLogStreamService {
-  private readonly following = new Map<string, Set<Promise<void>>>();
-
   constructor(
     @Inject(CONTAINER_ENGINE) private readonly engine: ContainerEngine,
+    private readonly builds: BuildTracker,
     private readonly registry: RuntimeRegistry,
     private readonly containers: RuntimeContainerService,
   ) {}
 
-  /** Waits for the runtime and its logs; the stream to send, empty when there is none. */
+  /** Waits for the build and its logs; the stream to send, empty when there is none. */
   async open(name: string, timeoutSeconds: number): Promise<Readable> {
     // Counted from the moment the request arrives, so a build that ends while this request still
     // waits for its files does not remove them before the stream has read them.
     let opened!: () => void;
     const opening = new Promise<void>((resolve) => (opened = resolve));
-    this.track(name, opening);
+    this.builds.track(name, opening);
     try {
       return await this.openFollowing(name, timeoutSeconds);
     } finally {
@@ -47,55 +60,69 @@ export class BuildLogStreamService {
 
   private async openFollowing(name: string, timeoutSeconds: number): Promise<Readable> {
     const deadline = Date.now() + Math.max(timeoutSeconds, 0) * 1000;
-    await this.waitForContainer(name);
-    const entry = await this.waitForRow(name);
-    if (entry.row.version === 'v2') return Readable.from([]);
+    const followed = await this.waitForBuild(name);
+    if (followed.version === 'v2') return Readable.from([]);
     const paths = this.containers.paths(name);
-    const files = {
+    // TODO(safe-read): runtime-written files; swap for the O_NOFOLLOW|O_NONBLOCK capped reader.
+    const files: LogFiles = {
       logs: join(paths.logging, 'logs.txt'),
       timings: join(paths.logging, 'timings.txt'),
     };
     for (;;) {
-      if (!this.isCurrent(name, entry)) return Readable.from([]);
-      if (await logsStarted(files.logs, files.timings)) break;
+      const over = followed.over();
+      if (await logsStarted(files)) break;
+      if (over) return Readable.from([]);
       if (Date.now() >= deadline) throw new ExecutorError(ExecutorErrorType.LOGS_TIMEOUT);
       await sleep(POLL_MS);
     }
     const output = new PassThrough();
-    this.track(name, this.follow(name, entry, files, deadline, output));
+    this.builds.track(name, this.follow(files, followed, deadline, output));
     return output;
   }
 
-  private track(name: string, work: Promise<void>): void {
-    const followers = this.following.get(name) ?? new Set<Promise<void>>();
-    this.following.set(name, followers);
-    const tracked = work.finally(() => {
-      followers.delete(tracked);
-      if (followers.size === 0 && this.following.get(name) === followers) {
-        this.following.delete(name);
-      }
-    });
-    followers.add(tracked);
-  }
-
   /**
-   * Resolves once the streams following `name` have ended (at most 2 s), so removing a built
-   * runtime does not delete its log files under a stream still sending the last lines.
+   * The build of `name` (or, when none is tracked, its runtime row), waiting a little for a
+   * build whose create request has not arrived yet.
    */
-  async drain(name: string): Promise<void> {
-    const limit = sleep(DRAIN_LIMIT_MS).then(() => 'limit' as const);
-    // An opening request turns into a following stream: wait until neither is left.
+  private async waitForBuild(name: string): Promise<Followed> {
+    const waitUntil = Date.now() + BUILD_WAIT_MS;
+    let rowWaitUntil: number | undefined;
+    let containerCheckedAt = 0;
     for (;;) {
-      const followers = this.following.get(name);
-      if (!followers || followers.size === 0) return;
-      if ((await Promise.race([Promise.allSettled([...followers]), limit])) === 'limit') return;
+      const record = this.builds.current(name);
+      if (record) {
+        const done = () => record.done;
+        return { version: record.version, finished: done, over: done };
+      }
+      const entry = this.registry.get(name);
+      if (entry) {
+        return {
+          version: entry.row.version,
+          finished: () => this.registry.get(name) !== entry || entry.row.initialised === 1,
+          over: () => this.registry.get(name) !== entry,
+        };
+      }
+      const now = Date.now();
+      if (rowWaitUntil === undefined && now - containerCheckedAt >= CONTAINER_POLL_MS) {
+        containerCheckedAt = now;
+        // A container without a row (another process's, or one being removed) gets the row wait.
+        if (await this.engine.inspectContainer(name).catch(() => undefined)) {
+          rowWaitUntil = now + ROW_WAIT_MS;
+        }
+      }
+      if (rowWaitUntil !== undefined && now >= rowWaitUntil) {
+        throw new ExecutorError(ExecutorErrorType.RUNTIME_TIMEOUT);
+      }
+      if (rowWaitUntil === undefined && now >= waitUntil) {
+        throw ExecutorError.generic('Runtime not ready. Container not found.');
+      }
+      await sleep(POLL_MS);
     }
   }
 
   private async follow(
-    name: string,
-    entry: RuntimeEntry,
-    files: { logs: string; timings: string },
+    files: LogFiles,
+    followed: Followed,
     deadline: number,
     output: PassThrough,
   ): Promise<void> {
@@ -106,6 +133,7 @@ export class BuildLogStreamService {
     let elapsedMs = 0;
     let logOffset = -1;
     const emitNew = async () => {
+      // TODO(safe-read): runtime-written files; swap for the capped no-follow reader.
       const [timings, logs] = await Promise.all([
         readFile(files.timings, 'utf8').catch(() => ''),
         readFile(files.logs).catch(() => Buffer.alloc(0)),
@@ -130,7 +158,7 @@ export class BuildLogStreamService {
     };
     try {
       while (!closed && Date.now() < deadline) {
-        const finished = !this.isCurrent(name, entry) || entry.row.initialised === 1;
+        const finished = followed.finished();
         await emitNew();
         if (finished) break;
         await sleep(POLL_MS);
@@ -139,34 +167,13 @@ export class BuildLogStreamService {
       output.end();
     }
   }
-
-  private isCurrent(name: string, entry: RuntimeEntry): boolean {
-    return this.registry.get(name) === entry;
-  }
-
-  private async waitForContainer(name: string): Promise<void> {
-    for (let attempt = 0; attempt < CONTAINER_ATTEMPTS; attempt++) {
-      if (await this.engine.inspectContainer(name).catch(() => undefined)) return;
-      if (attempt < CONTAINER_ATTEMPTS - 1) await sleep(CONTAINER_INTERVAL_MS);
-    }
-    throw ExecutorError.generic('Runtime not ready. Container not found.');
-  }
-
-  private async waitForRow(name: string): Promise<RuntimeEntry> {
-    const deadline = Date.now() + ROW_WAIT_MS;
-    for (;;) {
-      const entry = this.registry.get(name);
-      if (entry) return entry;
-      if (Date.now() >= deadline) throw new ExecutorError(ExecutorErrorType.RUNTIME_TIMEOUT);
-      await sleep(POLL_MS);
-    }
-  }
 }
 
-async function logsStarted(logs: string, timings: string): Promise<boolean> {
+// TODO(safe-read): stat follows symlinks; swap for the no-follow regular-file check.
+async function logsStarted(files: LogFiles): Promise<boolean> {
   try {
-    await stat(logs);
-    return (await stat(timings)).size > 0;
+    await stat(files.logs);
+    return (await stat(files.timings)).size > 0;
   } catch {
     return false;
   }

@@ -19,6 +19,8 @@ import { RuntimePaths } from './runtime-paths';
 
 export const LABEL_EXECUTOR = 'openruntimes-executor';
 export const LABEL_RUNTIME_ID = 'openruntimes-runtime-id';
+/** The protocol version (v2, v4, v5), so a restarted executor adopts the runtime as what it is. */
+export const LABEL_RUNTIME_VERSION = 'runcell.runtime-version';
 const MEGABYTE = 1_000_000;
 
 export interface RuntimeContainerRequest {
@@ -160,6 +162,7 @@ export class RuntimeContainerService {
       labels: {
         [LABEL_EXECUTOR]: this.config.executor.hostname,
         [LABEL_RUNTIME_ID]: params.runtimeId,
+        [LABEL_RUNTIME_VERSION]: params.version,
         ...runcellLabels(this.config.docker.instanceId, 'runtime'),
       },
       workingDir: v2 ? '/usr/code' : undefined,

@@ -50,6 +50,23 @@ describe('adoptedEntry', () => {
     expect(sut?.row.key).toBe('k2');
   });
 
+  it('takes the protocol version from the container label', () => {
+    const sut = adoptedEntry(container({ labels: { 'runcell.runtime-version': 'v4' } }), [
+      'runtimes',
+    ]);
+
+    expect(sut?.row.version).toBe('v4');
+    expect(sut?.row.key).toBe('secret-v5');
+  });
+
+  it('ignores a version label it does not know', () => {
+    const sut = adoptedEntry(container({ labels: { 'runcell.runtime-version': 'v9' } }), [
+      'runtimes',
+    ]);
+
+    expect(sut?.row.version).toBe('v5');
+  });
+
   it('falls back to any network when none of the configured ones is joined', () => {
     expect(adoptedEntry(container(), ['absent'])?.address).toBe('10.0.0.9');
   });

@@ -1,4 +1,5 @@
 import { ContainerInfo } from '../../container-engine';
+import { LABEL_RUNTIME_VERSION } from '../containers/runtime-container.service';
 import { nowSeconds, RuntimeRow } from '../registry/runtime-registry.service';
 
 /** What an adopted runtime container gives back: its state row and where it listens. */
@@ -19,8 +20,8 @@ export function adoptedEntry(
   now = nowSeconds(),
 ): AdoptedRuntime | undefined {
   if (!info.running) return undefined;
-  const v2Secret = info.env.INTERNAL_RUNTIME_KEY;
-  const secret = info.env.OPEN_RUNTIMES_SECRET ?? v2Secret;
+  const version = protocolVersion(info);
+  const secret = version === 'v2' ? info.env.INTERNAL_RUNTIME_KEY : info.env.OPEN_RUNTIMES_SECRET;
   if (!secret) return undefined;
   const network =
     runtimeNetworks.find((name) => info.networks[name]) ?? Object.keys(info.networks)[0];
@@ -29,7 +30,7 @@ export function adoptedEntry(
   const startedAt = (info.startedAt ?? info.createdAt).getTime() / 1000;
   return {
     row: {
-      version: info.env.OPEN_RUNTIMES_SECRET ? 'v5' : 'v2',
+      version,
       created: info.createdAt.getTime() / 1000,
       updated: now,
       name: info.name.replace(/^\//, ''),
@@ -43,4 +44,16 @@ export function adoptedEntry(
     network,
     address,
   };
+}
+
+const VERSIONS = ['v2', 'v4', 'v5'];
+
+/**
+ * The version label the container was created with; containers from before the label existed
+ * are told apart by their secret variable (v4 and v5 share one, so those count as v5).
+ */
+function protocolVersion(info: ContainerInfo): string {
+  const labelled = info.labels[LABEL_RUNTIME_VERSION];
+  if (labelled !== undefined && VERSIONS.includes(labelled)) return labelled;
+  return info.env.OPEN_RUNTIMES_SECRET ? 'v5' : 'v2';
 }

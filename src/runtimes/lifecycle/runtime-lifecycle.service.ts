@@ -12,10 +12,13 @@ import { CONTAINER_ENGINE, ContainerEngine } from '../../container-engine';
 import { LABEL_EXECUTOR, RuntimeContainerService } from '../containers/runtime-container.service';
 import { nowSeconds, RuntimeEntry, RuntimeRegistry } from '../registry/runtime-registry.service';
 import { RuntimeEndpoint } from '../executions/runtime-endpoint';
+import { RuntimesService } from '../runtimes.service';
 import { adoptedEntry } from './runtime-adoption';
 import { idleRuntimes } from './runtime-idleness';
 
 const DRAIN_POLL_MS = 50;
+/** How long cut-short builds get to remove their containers and answer their callers. */
+const ABORT_SETTLE_MS = 10_000;
 
 /**
  * The runtimes of this process across idle periods and restarts: adopts the containers a
@@ -30,6 +33,7 @@ export class RuntimeLifecycleService implements OnModuleInit, BeforeApplicationS
     @Inject(CONTAINER_ENGINE) private readonly engine: ContainerEngine,
     private readonly registry: RuntimeRegistry,
     private readonly containers: RuntimeContainerService,
+    private readonly runtimes: RuntimesService,
   ) {}
 
   async onModuleInit(): Promise<void> {
@@ -98,16 +102,22 @@ export class RuntimeLifecycleService implements OnModuleInit, BeforeApplicationS
   }
 
   /**
-   * Waits for executions in flight (up to the shutdown timeout); runtimes stay running for the
-   * next process to adopt unless configured to be removed.
+   * Waits for executions and builds in flight (up to the shutdown timeout; builds still running
+   * then are cut short and their containers removed); runtimes stay running for the next
+   * process to adopt unless configured to be removed.
    */
   async beforeApplicationShutdown(): Promise<void> {
     const deadline = Date.now() + this.config.server.shutdownTimeoutMs;
-    while (this.registry.totalInFlight() > 0 && Date.now() < deadline) {
+    const busy = () => this.registry.totalInFlight() > 0 || this.runtimes.startsInProgress() > 0;
+    while (busy() && Date.now() < deadline) {
       await sleep(DRAIN_POLL_MS);
     }
     const left = this.registry.totalInFlight();
     if (left > 0) this.logger.warn(`Shutdown timeout reached with ${left} executions in flight`);
+    if (this.runtimes.startsInProgress() > 0) {
+      const cut = await this.runtimes.abortStarts(ABORT_SETTLE_MS);
+      this.logger.warn(`Shutdown timeout reached: cut short the starts of ${cut.join(', ')}`);
+    }
     if (!this.config.executor.shutdownRemoveRuntimes) return;
     for (const entry of this.registry.entriesList()) {
       await this.discard(entry).catch((error: unknown) =>

@@ -46,6 +46,8 @@ export class RuntimeStatsService implements OnApplicationBootstrap, OnApplicatio
   ) {}
 
   onApplicationBootstrap(): void {
+    // A first sample now, so host usage is known one interval after start instead of two.
+    void this.collect();
     this.timer = setInterval(
       () => void this.collect(),
       this.config.executor.statsIntervalSeconds * 1000,

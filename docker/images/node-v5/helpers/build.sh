@@ -1,8 +1,9 @@
 #!/bin/bash
 # helpers/build.sh "<install command>"
 # Copies /mnt/code to /usr/local/build, runs the command there and packs the result into
-# /mnt/code/code.tar.gz (or code.sqfs). With /cache mounted, package-manager caches under
-# /usr/local/cache/build are restored from and saved to /cache/stores.sqfs.
+# /mnt/code/code.tar.gz (or code.sqfs). Package-manager caches under /usr/local/cache/build are
+# restored from and saved to /cache/stores.sqfs (mounted by the executor for cached builds; like
+# the published images, a build without that mount reports a miss and saves inside the container).
 set -e
 shopt -s dotglob
 . /usr/local/server/helpers/lib.sh
@@ -18,7 +19,7 @@ export XDG_CACHE_HOME=$OPEN_RUNTIMES_BUILD_CACHE_ROOT/xdg-cache
 mkdir -p "$OPEN_RUNTIMES_BUILD_CACHE_ROOT"
 
 cache_enabled=false
-[ -d "$(dirname "$OPEN_RUNTIMES_BUILD_CACHE_ARTIFACT")" ] && cache_enabled=true
+mkdir -p "$(dirname "$OPEN_RUNTIMES_BUILD_CACHE_ARTIFACT")" 2>/dev/null && cache_enabled=true
 
 # --- build cache: restore -----------------------------------------------------------------------
 if [ "$cache_enabled" = true ]; then

@@ -6,6 +6,7 @@ SERVER_DIR=/usr/local/server
 FUNCTION_DIR=$SERVER_DIR/src/function
 BUILD_DIR=/usr/local/build
 CODE_DIR=/mnt/code
+TIMINGS_FILE=/mnt/telemetry/timings.txt
 
 opr_log() {
   echo -e "\e[90m$(date +'[%H:%M:%S]') \e[31m[\e[0mopen-runtimes\e[31m]\e[97m $* \e[0m"
@@ -43,4 +44,15 @@ opr_extract() {
     zip) unzip -qo "$archive" -d "$dest" ;;
     *) tar -xf "$archive" -C "$dest" ;;
   esac
+}
+
+opr_uptime() {
+  awk '{print $1}' /proc/uptime
+}
+
+# Appends `<name>=<seconds since start>` to the timings /__opr/timings serves; never fails.
+opr_timing() {
+  local name=$1 since=$2
+  mkdir -p "$(dirname "$TIMINGS_FILE")" 2>/dev/null || true
+  awk -v s="$since" -v n="$name" '{ printf "%s=%.3f\n", n, $1 - s }' /proc/uptime >>"$TIMINGS_FILE" 2>/dev/null || true
 }

@@ -16,10 +16,12 @@ for candidate in code.sqfs code.tar code.tar.gz code.gz; do
   fi
 done
 mkdir -p "$FUNCTION_DIR"
+extract_start=$(opr_uptime)
 if [ -n "$archive" ]; then
   opr_log "Code extraction started."
   opr_extract "$archive" "$FUNCTION_DIR"
   opr_log "Code extraction finished."
+  opr_timing extract "$extract_start"
 elif [ -f "$CODE_DIR/.extracted" ]; then
   # OPEN_RUNTIMES_BUILD_COMPRESSION=skip left the files themselves.
   for item in "$CODE_DIR"/*; do
@@ -42,5 +44,21 @@ if [ -f "$FUNCTION_DIR/.open-runtimes" ]; then
 fi
 
 cd "$SERVER_DIR"
+opr_log "Environment preparation started."
+prepare_start=$(opr_uptime)
+opr_timing prepare "$prepare_start"
+opr_log "Environment preparation finished."
 opr_success "Runtime started."
-exec bash -c "$server_command"
+
+# The server's output passes through unchanged; its ready line records the startup time.
+start_uptime=$(opr_uptime)
+bash -c "$server_command" 2>&1 | {
+  recorded=false
+  while IFS= read -r line; do
+    printf '%s\n' "$line"
+    if [ "$recorded" = false ] && [[ "$line" == *"HTTP server successfully started"* ]]; then
+      opr_timing startup "$start_uptime"
+      recorded=true
+    fi
+  done
+}

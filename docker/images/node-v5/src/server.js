@@ -3,6 +3,7 @@
 // OpenRuntimes v5 protocol server for Node.js, without npm dependencies.
 // The user's function is OPEN_RUNTIMES_ENTRYPOINT inside FUNCTION_DIR, loaded on first use.
 
+const fs = require('node:fs');
 const http = require('node:http');
 const path = require('node:path');
 const { AsyncLocalStorage } = require('node:async_hooks');
@@ -14,6 +15,8 @@ const PORT = 3000;
 const BODY_LIMIT = 20 * 1024 * 1024;
 const BINARY_TYPES = ['application/', 'audio/', 'font/', 'image/', 'video/'];
 const TEXT_HEADERS = { 'content-type': 'text/plain; charset=utf-8' };
+const TIMINGS_FILE = '/mnt/telemetry/timings.txt';
+const TIMINGS_LIMIT = 64 * 1024;
 
 class HttpError extends Error {
   constructor(statusCode, message) {
@@ -246,7 +249,28 @@ function writeOutput(res, output, logger, method) {
   res.end(method === 'HEAD' ? undefined : body);
 }
 
+// Like the published images: health and start-up timings answer without the secret.
+function serveInternal(req, res) {
+  if (req.url === '/__opr/health') {
+    sendPlain(res, 200, 'OK');
+    return true;
+  }
+  if (req.url === '/__opr/timings') {
+    let timings;
+    try {
+      timings = fs.readFileSync(TIMINGS_FILE, 'utf8').slice(0, TIMINGS_LIMIT);
+    } catch {
+      sendPlain(res, 500, '');
+      return true;
+    }
+    sendPlain(res, 200, timings);
+    return true;
+  }
+  return false;
+}
+
 async function handle(req, res) {
+  if (serveInternal(req, res)) return;
   const timeoutHeader = req.headers['x-open-runtimes-timeout'] ?? '';
   let timeoutSeconds = null;
   if (timeoutHeader !== '') {
