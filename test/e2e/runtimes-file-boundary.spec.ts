@@ -87,6 +87,22 @@ describe('OpenRuntimes /v1 host files are out of reach of runtimes and builds (e
     await expectReady();
   });
 
+  it('ends a build-log stream at once when the build turns its log files into FIFOs', async () => {
+    const stream = executorCall(sut.baseUrl, 'GET', '/v1/runtimes/fifo-stream/logs?timeout=30');
+    const started = Date.now();
+    const answer = await build(
+      'fifo-stream',
+      'echo first line && sleep 1 && rm -f /tmp/logging/logs.txt /tmp/logging/timings.txt && ' +
+        'mkfifo /tmp/logging/logs.txt /tmp/logging/timings.txt && sleep 1',
+    );
+    expect(answer.status).toBe(400);
+    const streamed = await stream;
+    expect(streamed.status).toBe(200);
+    expect(streamed.body.toString()).toContain('first line');
+    expect(Date.now() - started).toBeLessThan(15_000);
+    await expectReady();
+  });
+
   it('fails a build whose log is a symlink to a host file, without reading it', async () => {
     const answer = await build(
       'log-link',

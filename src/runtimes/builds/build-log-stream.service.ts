@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { readFile, stat } from 'node:fs/promises';
+import { lstat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { PassThrough, Readable } from 'node:stream';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -7,7 +7,8 @@ import { CONTAINER_ENGINE, ContainerEngine } from '../../container-engine';
 import { RuntimeContainerService } from '../containers/runtime-container.service';
 import { ExecutorError, ExecutorErrorType } from '../http/executor-error';
 import { RuntimeRegistry } from '../registry/runtime-registry.service';
-import { formatTimestamp, parseTimings } from './build-output';
+import { UnsafeRuntimeFileError } from '../containers/runtime-files';
+import { BuildLogFiles, BuildLogFollower } from './build-log-follower';
 import { BuildTracker } from './build-tracker.service';
 
 /** How long a stream opened before its build waits for the build to begin (upstream: 10 × 0.5 s). */
@@ -16,11 +17,6 @@ const BUILD_WAIT_MS = 5_000;
 const ROW_WAIT_MS = 10_000;
 const POLL_MS = 200;
 const CONTAINER_POLL_MS = 500;
-
-interface LogFiles {
-  logs: string;
-  timings: string;
-}
 
 /** What a stream follows: the build's version and whether the build is over. */
 interface Followed {
@@ -64,7 +60,7 @@ export class BuildLogStreamService {
     if (followed.version === 'v2') return Readable.from([]);
     const paths = this.containers.paths(name);
     // TODO(safe-read): runtime-written files; swap for the O_NOFOLLOW|O_NONBLOCK capped reader.
-    const files: LogFiles = {
+    const files: BuildLogFiles = {
       logs: join(paths.logging, 'logs.txt'),
       timings: join(paths.logging, 'timings.txt'),
     };
@@ -121,46 +117,29 @@ export class BuildLogStreamService {
   }
 
   private async follow(
-    files: LogFiles,
+    files: BuildLogFiles,
     followed: Followed,
     deadline: number,
     output: PassThrough,
   ): Promise<void> {
-    const startMs = Date.now();
+    const follower = new BuildLogFollower(files, Date.now());
     let closed = false;
     output.on('close', () => (closed = true));
-    let rowsDone = 0;
-    let elapsedMs = 0;
-    let logOffset = -1;
     const emitNew = async () => {
-      // TODO(safe-read): runtime-written files; swap for the capped no-follow reader.
-      const [timings, logs] = await Promise.all([
-        readFile(files.timings, 'utf8').catch(() => ''),
-        readFile(files.logs).catch(() => Buffer.alloc(0)),
-      ]);
-      if (logOffset < 0) {
-        const newline = logs.indexOf(0x0a);
-        if (newline === -1) return;
-        logOffset = newline + 1;
+      try {
+        const text = await follower.next();
+        if (text !== '') output.write(text);
+      } catch (error) {
+        // A symlink or FIFO planted by the build: stop following, never read through it.
+        if (!(error instanceof UnsafeRuntimeFileError)) throw error;
+        closed = true;
       }
-      const complete = timings.slice(0, timings.lastIndexOf('\n') + 1);
-      const rows = parseTimings(complete);
-      let text = '';
-      for (; rowsDone < rows.length; rowsDone++) {
-        const row = rows[rowsDone];
-        if (logOffset + row.length > logs.length) break;
-        elapsedMs += row.delaySeconds * 1000;
-        const content = logs.subarray(logOffset, logOffset + row.length).toString('utf8');
-        logOffset += row.length;
-        text += `${formatTimestamp(startMs + elapsedMs)} ${content.replace(/\n/g, '\\n')}\n`;
-      }
-      if (text !== '') output.write(text);
     };
     try {
       while (!closed && Date.now() < deadline) {
         const finished = followed.finished();
         await emitNew();
-        if (finished) break;
+        if (finished || follower.ended) break;
         await sleep(POLL_MS);
       }
     } finally {
@@ -169,11 +148,11 @@ export class BuildLogStreamService {
   }
 }
 
-// TODO(safe-read): stat follows symlinks; swap for the no-follow regular-file check.
-async function logsStarted(files: LogFiles): Promise<boolean> {
+/** Both files exist (whatever they are: reading them checks that) and timings has rows. */
+async function logsStarted(files: BuildLogFiles): Promise<boolean> {
   try {
-    await stat(files.logs);
-    return (await stat(files.timings)).size > 0;
+    await lstat(files.logs);
+    return (await lstat(files.timings)).size > 0;
   } catch {
     return false;
   }
