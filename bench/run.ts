@@ -1,6 +1,8 @@
-import { rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { format, resolveConfig } from 'prettier';
+import { nowUs, ProfileWindow, readNewestProfile, summarizeProfile } from './lib/cpu-profile';
 import { functionArchive } from './lib/function-archive';
 import { buildRuncell, rssMiB, sleep } from './lib/processes';
 import { removeBenchContainers, startRuncell } from './lib/runcell';
@@ -27,7 +29,19 @@ async function main(): Promise<void> {
   const seconds = flag('seconds', 8);
   process.stdout.write('building Runcell (tsconfig.build.json)...\n');
   buildRuncell();
-  const runcell = await startRuncell();
+  const profiling = flag('profile', 1) !== 0;
+  const profileFolder = mkdtempSync(join(tmpdir(), 'runcell-bench-profile-'));
+  const profileFile = join(profileFolder, 'runcell.cpuprofile');
+  const runcell = await startRuncell(profiling ? profileFile : undefined);
+  const windows: ProfileWindow[] = [];
+  const scenario = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
+    const startUs = nowUs();
+    try {
+      return await run();
+    } finally {
+      windows.push({ name, startUs, endUs: nowUs() });
+    }
+  };
   const { folder, archive } = functionArchive();
   const startedAt = new Date().toISOString();
   const results: BenchResults = {
@@ -41,26 +55,38 @@ async function main(): Promise<void> {
     process.stdout.write(`idle RSS ${results.idleRssMiB} MiB\n`);
     if (selected('warm')) {
       process.stdout.write('warm execution overhead...\n');
-      results.warm = await measureWarm(runcell, archive, {
-        durationSeconds: seconds,
-        ratePerSecond: flag('rate', 100),
-        connections: flag('connections', 8),
-      });
+      results.warm = await scenario('warm', () =>
+        measureWarm(runcell, archive, {
+          durationSeconds: seconds,
+          ratePerSecond: flag('rate', 100),
+          connections: flag('connections', 8),
+        }),
+      );
     }
     if (selected('cold')) {
       process.stdout.write('cold start...\n');
-      results.cold = await measureColdStart(runcell, archive, flag('cold-runs', 5));
+      results.cold = await scenario('cold', () =>
+        measureColdStart(runcell, archive, flag('cold-runs', 5)),
+      );
     }
     if (selected('api')) {
       process.stdout.write('API...\n');
-      results.api = await measureApi(runcell, seconds);
+      results.api = await scenario('api', () => measureApi(runcell, seconds));
     }
     if (selected('tasks')) {
       process.stdout.write('task executions...\n');
-      results.tasks = await measureTasks(runcell, flag('task-runs', 5), flag('batch', 300));
+      results.tasks = await scenario('tasks', () =>
+        measureTasks(runcell, flag('task-runs', 5), flag('batch', 300)),
+      );
     }
     results.finishedAt = new Date().toISOString();
+    if (profiling) {
+      await runcell.writeProfile();
+      const profile = existsSync(profileFile) ? readNewestProfile(profileFolder) : undefined;
+      if (profile) results.cpuProfile = summarizeProfile(profile, windows, join(__dirname, '..'));
+    }
   } finally {
+    rmSync(profileFolder, { recursive: true, force: true });
     await runcell.close();
     results.leftoverContainers = await removeBenchContainers(runcell.docker);
     rmSync(folder, { recursive: true, force: true });

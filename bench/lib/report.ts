@@ -1,3 +1,4 @@
+import type { ProfileSummary } from './cpu-profile';
 import { cpus, freemem, loadavg, release, totalmem } from 'node:os';
 import { execFileSync } from 'node:child_process';
 import type { ApiResult } from '../scenarios/api';
@@ -17,6 +18,8 @@ export interface BenchResults {
   api?: ApiResult;
   tasks?: TasksResult;
   leftoverContainers?: number;
+  /** Where Runcell's CPU went in each scenario (sampled in the child process). */
+  cpuProfile?: ProfileSummary[];
 }
 
 export const TARGETS = {
@@ -58,6 +61,28 @@ function verdict(ok: boolean): string {
 /** A negative added latency means the baseline itself was disturbed: no verdict from it. */
 function addedVerdict(added: number, target: number): string {
   return added < 0 ? 'inconclusive (baseline slower, machine busy)' : verdict(added <= target);
+}
+
+function renderProfile(summaries: ProfileSummary[]): string[] {
+  const lines = [
+    '## CPU profile of the Runcell process (top functions by self time per scenario)',
+    '',
+    'Sampled in the child with the V8 profiler (1 ms interval) for the whole run; busy = share of samples not idle.',
+    '',
+  ];
+  for (const summary of summaries) {
+    lines.push(
+      `### ${summary.scenario}: ${summary.sampledMs} ms sampled, busy ${summary.busyShare}%`,
+      '',
+      '| function | location | self ms | share % |',
+      '|---|---|---|---|',
+      ...summary.top.map(
+        (hot) => `| \`${hot.function}\` | ${hot.location || '—'} | ${hot.selfMs} | ${hot.share} |`,
+      ),
+      '',
+    );
+  }
+  return lines;
 }
 
 export function renderMarkdown(results: BenchResults): string {
@@ -177,5 +202,6 @@ export function renderMarkdown(results: BenchResults): string {
     `Containers left behind after cleanup: ${results.leftoverContainers ?? 'unknown'}.`,
     '',
   );
+  if (results.cpuProfile) lines.push(...renderProfile(results.cpuProfile));
   return `${lines.join('\n')}\n`;
 }

@@ -1,6 +1,6 @@
 import { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import {
@@ -24,15 +24,19 @@ export interface RuncellUnderTest {
   executorHostname: string;
   network: string;
   docker: Docker;
+  /** Writes the CPU profile sampled so far (when started with a profile file). */
+  writeProfile(): Promise<void>;
   close(): Promise<void>;
 }
 
 export function runcellEnv(port: number, executorHostname: string, tmpDir: string) {
   return {
     NODE_ENV: 'production',
-    LOG_LEVEL: 'warn',
+    // The request log stays on, as in production: its cost is part of what is measured.
+    LOG_LEVEL: 'info',
     DATABASE_URL:
-      process.env.DATABASE_URL ?? 'postgres://runcell:runcell@127.0.0.1:5432/runcell_test_bench',
+      process.env.DATABASE_URL ??
+      'postgres://runcell_bench:runcell_bench@127.0.0.1:5432/runcell_bench',
     REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379/10',
     JWT_SECRET: randomBytes(32).toString('hex'),
     QUEUE_PREFIX: `bench-${randomBytes(4).toString('hex')}`,
@@ -50,13 +54,21 @@ export function runcellEnv(port: number, executorHostname: string, tmpDir: strin
   };
 }
 
-export async function startRuncell(): Promise<RuncellUnderTest> {
+/**
+ * Starts the compiled Runcell as a child process. With `profileFile`, it samples its CPU from
+ * start-up and writes the profile there when `writeProfile()` is called.
+ */
+export async function startRuncell(profileFile?: string): Promise<RuncellUnderTest> {
   const executorHostname = `bench${randomBytes(4).toString('hex')}`;
   const tmpDir = mkdtempSync('/tmp/runcell-bench-');
   const port = await freePort();
   const env = runcellEnv(port, executorHostname, tmpDir);
   runMigrations(env);
-  const child = spawnNode([join(BUILD_DIR, 'src/main.js')], env);
+  const preload = profileFile ? ['-r', join(__dirname, 'profile-preload.js')] : [];
+  const child = spawnNode([...preload, join(BUILD_DIR, 'src/main.js')], {
+    ...env,
+    ...(profileFile ? { RUNCELL_BENCH_PROFILE: profileFile } : {}),
+  });
   const baseUrl = `http://127.0.0.1:${port}`;
   await waitForHttp(`${baseUrl}/ready`, child);
   const docker = new Docker({ socketPath: '/var/run/docker.sock' });
@@ -68,6 +80,13 @@ export async function startRuncell(): Promise<RuncellUnderTest> {
     executorHostname,
     network: env.URT_NETWORK,
     docker,
+    writeProfile: async () => {
+      if (!profileFile) return;
+      child.kill('SIGUSR2');
+      for (let waited = 0; waited < 30_000 && !existsSync(profileFile); waited += 100) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+      }
+    },
     close: async () => {
       await stopProcess(child);
       const left = await docker.listContainers({
