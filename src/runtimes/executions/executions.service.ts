@@ -193,7 +193,7 @@ export class ExecutionsService {
       ? v2Request(target, params, remainingSeconds)
       : v5Request(target, params, remainingSeconds);
     const response = await this.sendWithRetries(request, remainingSeconds);
-    return v2 ? v2Outcome(response) : v5Outcome(target, response);
+    return v2 ? v2Outcome(response) : v5Outcome(target, response, params.logging);
   }
 
   /** Retries "cannot resolve/connect" until both the attempts and the remaining time are spent. */

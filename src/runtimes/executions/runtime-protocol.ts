@@ -68,9 +68,11 @@ export function v5Request(
   };
 }
 
+/** With logging disabled the runtime writes no log files, so none are looked for. */
 export async function v5Outcome(
   target: RuntimeTarget,
   response: RuntimeHttpResponse,
+  logging: boolean,
 ): Promise<RuntimeOutcome> {
   const logIdHeader = response.headers.find(([name]) => name === 'x-open-runtimes-log-id');
   let logId = '';
@@ -81,7 +83,9 @@ export async function v5Outcome(
       logId = logIdHeader[1];
     }
   }
-  const { logs, errors } = await takeExecutionLogs(target.paths, logId);
+  const { logs, errors } = logging
+    ? await takeExecutionLogs(target.paths, logId)
+    : { logs: '', errors: '' };
   return {
     statusCode: response.statusCode,
     headers: groupResponseHeaders(response.headers),
