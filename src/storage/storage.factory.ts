@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import { LocalStorageDriver } from './drivers/local-storage.driver';
-import { S3StorageDriver } from './drivers/s3-storage.driver';
+import type { S3StorageDriver as S3Driver } from './drivers/s3-storage.driver';
 import { StorageDriver } from './storage-driver';
 import { normalizeStoragePath } from './storage-path';
 import { resolveStorageSettings, STORAGE_DSN_VARIABLE } from './storage-settings';
@@ -26,5 +26,12 @@ export function createStorage(
   if (settings.kind === 'local') {
     return new LocalStorageDriver(posix.join(settings.baseDir, root));
   }
-  return new S3StorageDriver(settings, root);
+  return new (loadS3Driver())(settings, root);
+}
+
+/** The AWS SDK is large (tens of MiB resident): it is loaded only when S3 storage is configured. */
+function loadS3Driver(): typeof S3Driver {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  return (require('./drivers/s3-storage.driver') as { S3StorageDriver: typeof S3Driver })
+    .S3StorageDriver;
 }
