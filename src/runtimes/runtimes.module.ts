@@ -1,8 +1,8 @@
 import { Module } from '@nestjs/common';
 import { RuntimeContainerService } from './containers/runtime-container.service';
 import { RuntimeNetworks } from './containers/runtime-networks.service';
-import { ExecutionsController } from './executions/executions.controller';
-import { ExecutionsService } from './executions/executions.service';
+import { RuntimeExecutionsController } from './executions/runtime-executions.controller';
+import { RuntimeExecutionsService } from './executions/runtime-executions.service';
 import { ExecutorAuthGuard } from './http/executor-auth.guard';
 import { RuntimeEventsService } from './lifecycle/runtime-events.service';
 import { ExecutorHealthController } from './lifecycle/executor-health.controller';
@@ -23,7 +23,7 @@ import { RuntimeCommandsService } from './commands/runtime-commands.service';
 @Module({
   controllers: [
     RuntimesController,
-    ExecutionsController,
+    RuntimeExecutionsController,
     RuntimeStatsController,
     ExecutorHealthController,
   ],
@@ -32,7 +32,7 @@ import { RuntimeCommandsService } from './commands/runtime-commands.service';
     RuntimeNetworks,
     RuntimeContainerService,
     RuntimesService,
-    ExecutionsService,
+    RuntimeExecutionsService,
     ExecutorAuthGuard,
     BuildCacheService,
     BuildRunner,

@@ -18,7 +18,7 @@ import { ExecutorParams } from '../http/executor-params.decorator';
 import { parseCreateExecutionParams } from '../params/runtime-params';
 import { wantsHeaderArrays } from './execution-result';
 import { acceptsJson, encodeExecution } from './execution-response.writer';
-import { ExecutionsService } from './executions.service';
+import { RuntimeExecutionsService } from './runtime-executions.service';
 
 @ApiTags('executor')
 @ApiBearerAuth('executor')
@@ -26,10 +26,10 @@ import { ExecutionsService } from './executions.service';
 @ExecutorAuth()
 @UseGuards(ExecutorAuthGuard)
 @Controller('v1/runtimes')
-export class ExecutionsController {
+export class RuntimeExecutionsController {
   constructor(
     @InjectConfig() private readonly config: RuncellConfig,
-    private readonly executions: ExecutionsService,
+    private readonly executions: RuntimeExecutionsService,
   ) {}
 
   @Post([':runtimeId/executions', ':runtimeId/execution'])

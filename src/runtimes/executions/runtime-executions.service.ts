@@ -35,7 +35,7 @@ export interface ExecutionOptions {
 
 /** `POST /v1/runtimes/:id/executions` (§1.6): cold start, readiness wait, forward, collect. */
 @Injectable()
-export class ExecutionsService {
+export class RuntimeExecutionsService {
   constructor(
     @InjectConfig() private readonly config: RuncellConfig,
     private readonly registry: RuntimeRegistry,
