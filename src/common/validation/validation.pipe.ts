@@ -1,5 +1,6 @@
-import { ValidationError, ValidationPipe } from '@nestjs/common';
+import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { AppError, ErrorCode, FieldError } from '../errors';
+import { findUnstorableText } from './text-safety';
 
 /** Flattens nested class-validator errors into `{field, message}` with dotted field paths. */
 export function toFieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
@@ -10,8 +11,26 @@ export function toFieldErrors(errors: ValidationError[], parent = ''): FieldErro
   });
 }
 
+/**
+ * The global pipe: class-validator on every DTO, after refusing text no database column can hold
+ * (NUL characters, unpaired surrogates) anywhere in the body, query or path — names and keys too.
+ */
+export class RequestValidationPipe extends ValidationPipe {
+  override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
+    if (this.toValidate(metadata)) {
+      const field = findUnstorableText(value);
+      if (field !== undefined) {
+        throw new AppError(ErrorCode.VALIDATION_FAILED, 'Request validation failed', [
+          { field, message: `${field} must not contain NUL characters or unpaired surrogates` },
+        ]);
+      }
+    }
+    return super.transform(value, metadata);
+  }
+}
+
 export function createValidationPipe(): ValidationPipe {
-  return new ValidationPipe({
+  return new RequestValidationPipe({
     whitelist: true,
     forbidNonWhitelisted: true,
     transform: true,
