@@ -48,12 +48,17 @@ export class UsersService {
     return matches ? toUserAccount(user) : null;
   }
 
-  /** Creates `email` as an admin, or promotes the existing account (its password is kept). */
-  async ensureAdmin(account: NewAccount): Promise<'created' | 'promoted' | 'unchanged'> {
-    return this.users.upsertAdmin({
+  /**
+   * Creates `email` as an admin. An existing admin is left as it is; an existing non-admin
+   * account is never promoted (whoever registered the address first would become admin).
+   */
+  async ensureAdmin(account: NewAccount): Promise<'created' | 'unchanged' | 'taken-by-user'> {
+    const outcome = await this.users.insertAdmin({
       email: normalizeEmail(account.email),
       name: account.name,
       passwordHash: await this.passwords.hash(account.password),
     });
+    if (outcome === 'created') return 'created';
+    return outcome === 'admin' ? 'unchanged' : 'taken-by-user';
   }
 }
