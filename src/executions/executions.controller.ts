@@ -97,6 +97,7 @@ export class ExecutionsController {
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const execution = await this.executions.findReadable(user, id);
+    await this.logs.assertReadable(execution.id);
     reply.hijack();
     startSse(reply.raw, request.id);
     try {

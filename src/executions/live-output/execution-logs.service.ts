@@ -23,6 +23,11 @@ export class ExecutionLogsService {
     private readonly executions: ExecutionsRepository,
   ) {}
 
+  /** Fails with 503 while the live output cannot be read, before the stream has started. */
+  async assertReadable(executionId: string): Promise<void> {
+    await this.output.exists(executionId);
+  }
+
   async stream(
     execution: ExecutionEntity,
     raw: ServerResponse,

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
 import { InjectConfig, RuncellConfig } from '../../config';
 import { REDIS_CLIENT } from '../../redis/redis.module';
+import { requireRedis } from '../../redis/redis-unavailable';
 
 export type OutputEventType = 'stdout' | 'stderr' | 'status';
 
@@ -41,7 +42,9 @@ export class ExecutionOutputStore {
     count = 500,
   ): Promise<OutputEvent[]> {
     const start = afterId ? `(${afterId}` : '-';
-    const entries = await this.redis.xrange(this.key(executionId), start, '+', 'COUNT', count);
+    const entries = await requireRedis(() =>
+      this.redis.xrange(this.key(executionId), start, '+', 'COUNT', count),
+    );
     return entries.map(([id, fields]) => {
       const values = new Map<string, string>();
       for (let index = 0; index + 1 < fields.length; index += 2)
@@ -55,7 +58,7 @@ export class ExecutionOutputStore {
   }
 
   async exists(executionId: string): Promise<boolean> {
-    return (await this.redis.exists(this.key(executionId))) === 1;
+    return (await requireRedis(() => this.redis.exists(this.key(executionId)))) === 1;
   }
 
   private key(executionId: string): string {
