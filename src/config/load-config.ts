@@ -131,6 +131,10 @@ export function loadConfig(
       rateLimits: {
         register: readRateLimit(read, 'RATE_LIMIT_REGISTER', { limit: 5, windowSeconds: 3600 }),
         login: readRateLimit(read, 'RATE_LIMIT_LOGIN', { limit: 10, windowSeconds: 900 }),
+        loginAddress: readRateLimit(read, 'RATE_LIMIT_LOGIN_ADDRESS', {
+          limit: 30,
+          windowSeconds: 900,
+        }),
         refresh: readRateLimit(read, 'RATE_LIMIT_REFRESH', { limit: 60, windowSeconds: 3600 }),
         user: readRateLimit(read, 'RATE_LIMIT_USER', { limit: 6000, windowSeconds: 3600 }),
         taskCreate: readRateLimit(read, 'RATE_LIMIT_TASK_CREATE', {
@@ -142,6 +146,12 @@ export function loadConfig(
           windowSeconds: 3600,
         }),
       },
+      passwordHashConcurrency: read.int(
+        'PASSWORD_HASH_CONCURRENCY',
+        Math.max(1, Math.floor(availableParallelism() / 2)),
+        { min: 1, max: 64 },
+      ),
+      passwordHashQueue: read.int('PASSWORD_HASH_QUEUE', 32, { min: 0, max: 10_000 }),
       bootstrapAdminEmail: read.optionalString('ADMIN_EMAIL'),
       bootstrapAdminPassword: read.optionalString('ADMIN_PASSWORD'),
     },

@@ -75,7 +75,7 @@ export interface RateLimitRule {
 
 /** Names of the shared rate limits; `user` covers every authenticated route without its own. */
 export type RateLimitName =
-  'register' | 'login' | 'refresh' | 'user' | 'taskCreate' | 'executionCreate';
+  'register' | 'login' | 'loginAddress' | 'refresh' | 'user' | 'taskCreate' | 'executionCreate';
 
 export interface AuthConfig {
   jwtSecret: string;
@@ -85,6 +85,10 @@ export interface AuthConfig {
   refreshTokenTtlSeconds: number;
   rateLimitsEnabled: boolean;
   rateLimits: Record<RateLimitName, RateLimitRule>;
+  /** Password hashes and verifications computed at once by this process (argon2 is costly). */
+  passwordHashConcurrency: number;
+  /** Sign-ins and sign-ups waiting for a hash slot; beyond it they answer 503 at once. */
+  passwordHashQueue: number;
   bootstrapAdminEmail?: string;
   bootstrapAdminPassword?: string;
 }
