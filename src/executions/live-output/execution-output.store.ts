@@ -12,7 +12,17 @@ export interface OutputEvent {
   data: string;
 }
 
-const RETENTION_SECONDS = 24 * 3600;
+/**
+ * A stream lives an hour after its last event; a finished execution is replayed from its row
+ * once the stream is gone.
+ */
+const RETENTION_SECONDS = 3600;
+/**
+ * Entries kept per stream (trimmed approximately, oldest first). Events are batched (see
+ * `LiveOutputPublisher`), so this bounds the per-entry overhead of slow, chatty programs; the
+ * bytes are bounded by the sandbox's output cap. Together: about twice the output cap at most.
+ */
+export const MAX_STREAM_ENTRIES = 1000;
 
 /**
  * Live output of executions as Redis streams, one per execution, shared by every process: the
@@ -30,7 +40,7 @@ export class ExecutionOutputStore {
     const key = this.key(executionId);
     await this.redis
       .multi()
-      .xadd(key, '*', 'type', type, 'data', data)
+      .xadd(key, 'MAXLEN', '~', MAX_STREAM_ENTRIES, '*', 'type', type, 'data', data)
       .expire(key, RETENTION_SECONDS)
       .exec();
   }
