@@ -164,6 +164,7 @@ export function loadConfig(
       maxAttempts: read.int('EXECUTION_MAX_ATTEMPTS', 3, { min: 1, max: 10 }),
       queueLockMs: read.int('QUEUE_LOCK_MS', 30_000, { min: 1000 }),
       outputCapBytes: read.bytes('SANDBOX_OUTPUT_CAP', MIB),
+      retentionDays: read.int('EXECUTION_RETENTION_DAYS', 30, { min: 0, max: 36_500 }),
       liveStreamsPerUser: read.int('LIVE_STREAMS_PER_USER', 5, { min: 1, max: 1000 }),
       liveStreamMaxSeconds: read.int('LIVE_STREAM_MAX_SECONDS', 3600, { min: 1, max: 86_400 }),
       sandboxPidsLimit: read.int('SANDBOX_PIDS_LIMIT', 64, { min: 8 }),

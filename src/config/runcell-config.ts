@@ -100,6 +100,8 @@ export interface ExecutionsConfig {
   /** A worker's job lock; a job whose worker died is retried after about this long. */
   queueLockMs: number;
   outputCapBytes: number;
+  /** Finished executions (and their output) are deleted this many days after they end; 0 keeps them. */
+  retentionDays: number;
   /** Live output streams one user may have open at once (across replicas). */
   liveStreamsPerUser: number;
   /** The longest a live output stream stays open; clients resume with `Last-Event-ID`. */
