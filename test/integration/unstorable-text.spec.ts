@@ -127,6 +127,21 @@ describe('NUL characters and unpaired surrogates in requests (real Postgres)', (
     });
   });
 
+  it('refuses JSON nested deeper than any field takes with 400, not a stack overflow', async () => {
+    const depth = 50_000;
+    const response = await sut.inject({
+      method: 'PUT',
+      url: `/api/v1/tasks/${taskId}`,
+      headers: { ...alice.auth, 'content-type': 'application/json' },
+      payload: `{"metadata":${'{"a":'.repeat(depth)}1${'}'.repeat(depth)}}`,
+    });
+    expect(response.statusCode).toBe(400);
+    expect(response.json().error).toMatchObject({
+      code: 'VALIDATION_FAILED',
+      details: [{ message: expect.stringContaining('nested more than') }],
+    });
+  });
+
   it('still stores ordinary non-ASCII text, emoji included', async () => {
     const response = await sut.inject({
       method: 'POST',

@@ -1,6 +1,6 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { AppError, ErrorCode, FieldError } from '../errors';
-import { findUnstorableText } from './text-safety';
+import { findInputProblem } from './text-safety';
 
 /** Flattens nested class-validator errors into `{field, message}` with dotted field paths. */
 export function toFieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
@@ -13,16 +13,15 @@ export function toFieldErrors(errors: ValidationError[], parent = ''): FieldErro
 
 /**
  * The global pipe: class-validator on every DTO, after refusing text no database column can hold
- * (NUL characters, unpaired surrogates) anywhere in the body, query or path — names and keys too.
+ * (NUL characters, unpaired surrogates) anywhere in the body, query or path — names and keys too
+ * — and nesting deep enough to overflow the recursive validators.
  */
 export class RequestValidationPipe extends ValidationPipe {
   override async transform(value: unknown, metadata: ArgumentMetadata): Promise<unknown> {
     if (this.toValidate(metadata)) {
-      const field = findUnstorableText(value);
-      if (field !== undefined) {
-        throw new AppError(ErrorCode.VALIDATION_FAILED, 'Request validation failed', [
-          { field, message: `${field} must not contain NUL characters or unpaired surrogates` },
-        ]);
+      const problem = findInputProblem(value);
+      if (problem !== undefined) {
+        throw new AppError(ErrorCode.VALIDATION_FAILED, 'Request validation failed', [problem]);
       }
     }
     return super.transform(value, metadata);
