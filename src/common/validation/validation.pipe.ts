@@ -1,6 +1,6 @@
 import { ArgumentMetadata, ValidationError, ValidationPipe } from '@nestjs/common';
 import { AppError, ErrorCode, FieldError } from '../errors';
-import { findInputProblem } from './text-safety';
+import { findInputProblem } from './request-input-check';
 
 /** Flattens nested class-validator errors into `{field, message}` with dotted field paths. */
 export function toFieldErrors(errors: ValidationError[], parent = ''): FieldError[] {
