@@ -66,9 +66,9 @@ describe('a flood of sign-ins', () => {
     const statuses = (await Promise.all(flood)).map((response) => response.statusCode);
 
     expect(health.value.statusCode).toBe(200);
-    expect(health.ms).toBeLessThan(500);
+    expect(health.ms).toBeLessThan(1000);
     expect(tasks.value.statusCode).toBe(200);
-    expect(tasks.ms).toBeLessThan(500);
+    expect(tasks.ms).toBeLessThan(1000);
     // 1 computing and 8 waiting at a time: most of the flood is turned away at once, not queued.
     expect(statuses.filter((status) => status === 503).length).toBeGreaterThan(FLOOD / 2);
     expect(new Set(statuses)).toEqual(new Set([401, 503]));

@@ -16,13 +16,15 @@ const ARGON2_OPTIONS = {
 /**
  * Hashes and verifies passwords with argon2id. At most `PASSWORD_HASH_CONCURRENCY` computations
  * run at once and at most `PASSWORD_HASH_QUEUE` wait, so a flood of sign-ins cannot take every CPU
- * and thread from the rest of the service; beyond that a request answers 503 at once.
+ * and thread (nor, through `admit`, every database connection) from the rest of the service;
+ * beyond that a request answers 503 at once.
  */
 @Injectable()
 export class PasswordHasher implements OnModuleInit {
   private dummyHash = '';
   private readonly slots: pLimit.Limit;
   private readonly maxInFlight: number;
+  private admitted = 0;
 
   constructor(@InjectConfig() config: RuncellConfig) {
     this.slots = pLimit(config.auth.passwordHashConcurrency);
@@ -31,6 +33,20 @@ export class PasswordHasher implements OnModuleInit {
 
   async onModuleInit(): Promise<void> {
     this.dummyHash = await this.hash(randomBytes(24).toString('base64url'));
+  }
+
+  /**
+   * Runs a whole sign-in or sign-up (its lookups included) as one of the at most
+   * concurrency + queue admitted at once; 503 `SERVICE_UNAVAILABLE` when all places are taken.
+   */
+  async admit<T>(work: () => Promise<T>): Promise<T> {
+    if (this.admitted >= this.maxInFlight) throw busy();
+    this.admitted += 1;
+    try {
+      return await work();
+    } finally {
+      this.admitted -= 1;
+    }
   }
 
   hash(password: string): Promise<string> {
@@ -58,15 +74,17 @@ export class PasswordHasher implements OnModuleInit {
 
   private inSlot<T>(work: () => Promise<T>): Promise<T> {
     if (this.slots.activeCount + this.slots.pendingCount >= this.maxInFlight) {
-      return Promise.reject(
-        new AppError(
-          ErrorCode.SERVICE_UNAVAILABLE,
-          'Too many sign-ins are in progress; try again shortly.',
-          undefined,
-          { 'retry-after': '2' },
-        ),
-      );
+      return Promise.reject(busy());
     }
     return this.slots(work);
   }
+}
+
+function busy(): AppError {
+  return new AppError(
+    ErrorCode.SERVICE_UNAVAILABLE,
+    'Too many sign-ins are in progress; try again shortly.',
+    undefined,
+    { 'retry-after': '2' },
+  );
 }
