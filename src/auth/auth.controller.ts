@@ -40,7 +40,7 @@ export class AuthController {
   }
 
   @Public()
-  @RateLimit('login')
+  @RateLimit('login', 'loginAddress')
   @Post('login')
   @HttpCode(HttpStatus.OK)
   @ApiOperation({ summary: 'Sign in with email and password' })

@@ -149,6 +149,10 @@ export function loadConfig(
       rateLimits: {
         register: readRateLimit(read, 'RATE_LIMIT_REGISTER', { limit: 5, windowSeconds: 3600 }),
         login: readRateLimit(read, 'RATE_LIMIT_LOGIN', { limit: 10, windowSeconds: 900 }),
+        loginAddress: readRateLimit(read, 'RATE_LIMIT_LOGIN_ADDRESS', {
+          limit: 30,
+          windowSeconds: 900,
+        }),
         refresh: readRateLimit(read, 'RATE_LIMIT_REFRESH', { limit: 60, windowSeconds: 3600 }),
         user: readRateLimit(read, 'RATE_LIMIT_USER', { limit: 6000, windowSeconds: 3600 }),
         taskCreate: readRateLimit(read, 'RATE_LIMIT_TASK_CREATE', {
@@ -160,6 +164,12 @@ export function loadConfig(
           windowSeconds: 3600,
         }),
       },
+      passwordHashConcurrency: read.int(
+        'PASSWORD_HASH_CONCURRENCY',
+        Math.max(1, Math.floor(availableParallelism() / 2)),
+        { min: 1, max: 64 },
+      ),
+      passwordHashQueue: read.int('PASSWORD_HASH_QUEUE', 32, { min: 0, max: 10_000 }),
       bootstrapAdminEmail: read.optionalString('ADMIN_EMAIL'),
       bootstrapAdminPassword: read.optionalString('ADMIN_PASSWORD'),
     },
@@ -172,6 +182,9 @@ export function loadConfig(
       maxAttempts: read.int('EXECUTION_MAX_ATTEMPTS', 3, { min: 1, max: 10 }),
       queueLockMs: read.int('QUEUE_LOCK_MS', 30_000, { min: 1000 }),
       outputCapBytes: read.bytes('SANDBOX_OUTPUT_CAP', MIB),
+      retentionDays: read.int('EXECUTION_RETENTION_DAYS', 30, { min: 0, max: 36_500 }),
+      liveStreamsPerUser: read.int('LIVE_STREAMS_PER_USER', 5, { min: 1, max: 1000 }),
+      liveStreamMaxSeconds: read.int('LIVE_STREAM_MAX_SECONDS', 3600, { min: 1, max: 86_400 }),
       sandboxPidsLimit: read.int('SANDBOX_PIDS_LIMIT', 64, { min: 8 }),
       sandboxImagePrefix: read.string('SANDBOX_IMAGE_PREFIX', 'runcell/sandbox-'),
       sandboxImageTag: read.string('SANDBOX_IMAGE_TAG', '1'),

@@ -94,7 +94,7 @@ export interface RateLimitRule {
 
 /** Names of the shared rate limits; `user` covers every authenticated route without its own. */
 export type RateLimitName =
-  'register' | 'login' | 'refresh' | 'user' | 'taskCreate' | 'executionCreate';
+  'register' | 'login' | 'loginAddress' | 'refresh' | 'user' | 'taskCreate' | 'executionCreate';
 
 export interface AuthConfig {
   jwtSecret: string;
@@ -104,6 +104,10 @@ export interface AuthConfig {
   refreshTokenTtlSeconds: number;
   rateLimitsEnabled: boolean;
   rateLimits: Record<RateLimitName, RateLimitRule>;
+  /** Password hashes and verifications computed at once by this process (argon2 is costly). */
+  passwordHashConcurrency: number;
+  /** Sign-ins and sign-ups waiting for a hash slot; beyond it they answer 503 at once. */
+  passwordHashQueue: number;
   bootstrapAdminEmail?: string;
   bootstrapAdminPassword?: string;
 }
@@ -115,6 +119,12 @@ export interface ExecutionsConfig {
   /** A worker's job lock; a job whose worker died is retried after about this long. */
   queueLockMs: number;
   outputCapBytes: number;
+  /** Finished executions (and their output) are deleted this many days after they end; 0 keeps them. */
+  retentionDays: number;
+  /** Live output streams one user may have open at once (across replicas). */
+  liveStreamsPerUser: number;
+  /** The longest a live output stream stays open; clients resume with `Last-Event-ID`. */
+  liveStreamMaxSeconds: number;
   sandboxPidsLimit: number;
   sandboxImagePrefix: string;
   sandboxImageTag: string;

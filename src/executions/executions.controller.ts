@@ -22,8 +22,8 @@ import {
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import type { AuthenticatedUser } from '../auth/authenticated-user';
-import { CurrentUser } from '../auth/decorators/current-user.decorator';
+import type { AuthenticatedUser, PresentedAccessToken } from '../auth/authenticated-user';
+import { CurrentAccessToken, CurrentUser } from '../auth/decorators/current-user.decorator';
 import { RateLimit } from '../auth/rate-limit/rate-limit.decorator';
 import { UuidPipe } from '../common';
 import { PageQueryDto } from '../common/pagination';
@@ -85,24 +85,28 @@ export class ExecutionsController {
   @Get('executions/:id/logs')
   @ApiOperation({
     summary:
-      'Live output as Server-Sent Events (`stdout`, `stderr`, `status`); resumes after `Last-Event-ID`',
+      'Live output as Server-Sent Events (`stdout`, `stderr`, `status`); resumes after `Last-Event-ID`. Ends when the access token expires or after `LIVE_STREAM_MAX_SECONDS`; at most `LIVE_STREAMS_PER_USER` open per user (429)',
   })
   @ApiProduces('text/event-stream')
   @ApiOkResponse({ description: 'An event stream ending with the final `status` event' })
   async logsStream(
     @CurrentUser() user: AuthenticatedUser,
+    @CurrentAccessToken() accessToken: PresentedAccessToken,
     @Param('id', UuidPipe) id: string,
     @Headers('last-event-id') lastEventId: string | undefined,
     @Req() request: FastifyRequest,
     @Res() reply: FastifyReply,
   ): Promise<void> {
     const execution = await this.executions.findReadable(user, id);
+    const session = await this.logs.open(user.id, execution.id, accessToken.exp * 1000);
     reply.hijack();
     startSse(reply.raw, request.id);
     try {
-      await this.logs.stream(execution, reply.raw, sanitizeEventId(lastEventId));
+      await this.logs.stream(execution, reply.raw, sanitizeEventId(lastEventId), session.endsAt);
     } catch {
       reply.raw.end();
+    } finally {
+      await session.release();
     }
   }
 

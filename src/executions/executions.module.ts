@@ -11,6 +11,7 @@ import { ExecutionsService } from './executions.service';
 import { CancellationBus } from './live-output/cancellation-bus';
 import { ExecutionLogsService } from './live-output/execution-logs.service';
 import { ExecutionOutputStore } from './live-output/execution-output.store';
+import { LiveStreamSlots } from './live-output/live-stream-slots';
 import { EXECUTIONS_QUEUE } from './queue/execution-queue.constants';
 import { ExecutionQueueProducer } from './queue/execution-queue.producer';
 import { ExecutionRunService } from './queue/execution-run.service';
@@ -54,6 +55,7 @@ export class ExecutionsModule {
         ExecutionQueueProducer,
         ExecutionOutputStore,
         ExecutionLogsService,
+        LiveStreamSlots,
         CancellationBus,
         { provide: TASK_ACTIVITY, useExisting: ExecutionsService },
         ...workerProviders,

@@ -2,7 +2,12 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, In, Repository } from 'typeorm';
 import { CursorPosition } from '../common/pagination';
-import { ACTIVE_STATUSES, ExecutionEntity, ExecutionStatus } from './execution.entity';
+import {
+  ACTIVE_STATUSES,
+  ExecutionEntity,
+  ExecutionStatus,
+  TERMINAL_STATUSES,
+} from './execution.entity';
 
 export interface ExecutionOutcome {
   status: Exclude<ExecutionStatus, 'pending' | 'running'>;
@@ -150,6 +155,23 @@ export class ExecutionsRepository {
   }
 
   /** Executions `running` since before `startedBefore` (candidates for stuck-run recovery). */
+  /**
+   * Deletes up to `limit` finished executions that ended before `cutoff`, oldest first; returns
+   * how many. Tasks pointing at one as their latest lose the link (the key sets it null).
+   */
+  async deleteFinishedBefore(cutoff: Date, limit: number): Promise<number> {
+    const rows = await this.dataSource.query<{ id: string }[]>(
+      `DELETE FROM executions WHERE id IN (
+         SELECT id FROM executions
+          WHERE status = ANY($1) AND coalesce(completed_at, created_at) < $2
+          ORDER BY coalesce(completed_at, created_at)
+          LIMIT $3)
+       RETURNING id`,
+      [TERMINAL_STATUSES, cutoff, limit],
+    );
+    return rows.length;
+  }
+
   async runningStartedBefore(startedBefore: Date, limit = 500): Promise<ExecutionEntity[]> {
     return this.executions
       .createQueryBuilder('execution')

@@ -6,6 +6,7 @@ import { RefreshTokenService } from '../auth';
 import { InjectConfig, RuncellConfig } from '../config';
 import { RuntimeLifecycleService } from '../runtimes/lifecycle/runtime-lifecycle.service';
 import { withAdvisoryLock } from './advisory-lock';
+import { ExecutionRetentionService } from './execution-retention.service';
 import { OrphanSandboxesService } from './orphan-sandboxes.service';
 import { StuckExecutionsReport, StuckExecutionsService } from './stuck-executions.service';
 
@@ -13,7 +14,8 @@ const RUNTIMES_JOB = 'maintenance:runtimes';
 const REFRESH_TOKENS_JOB = 'maintenance:refresh-tokens';
 const STUCK_EXECUTIONS_JOB = 'maintenance:stuck-executions';
 const SANDBOXES_JOB = 'maintenance:sandboxes';
-const JOBS = [RUNTIMES_JOB, REFRESH_TOKENS_JOB, STUCK_EXECUTIONS_JOB, SANDBOXES_JOB];
+const RETENTION_JOB = 'maintenance:execution-retention';
+const JOBS = [RUNTIMES_JOB, REFRESH_TOKENS_JOB, STUCK_EXECUTIONS_JOB, SANDBOXES_JOB, RETENTION_JOB];
 
 /**
  * Periodic clean-up, every `maintenanceIntervalSeconds`. Runtime clean-up is per process (the
@@ -32,6 +34,7 @@ export class MaintenanceService implements OnApplicationBootstrap, OnModuleDestr
     private readonly refreshTokens: RefreshTokenService,
     private readonly stuckExecutions: StuckExecutionsService,
     private readonly sandboxes: OrphanSandboxesService,
+    private readonly retention: ExecutionRetentionService,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -39,6 +42,7 @@ export class MaintenanceService implements OnApplicationBootstrap, OnModuleDestr
     this.schedule(RUNTIMES_JOB, intervalMs, () => this.cleanRuntimes());
     this.schedule(REFRESH_TOKENS_JOB, intervalMs, () => this.purgeRefreshTokens());
     this.schedule(STUCK_EXECUTIONS_JOB, intervalMs, () => this.recoverStuckExecutions());
+    this.schedule(RETENTION_JOB, intervalMs, () => this.purgeOldExecutions());
     // Sandboxes are per instance (labelled with its id): no cross-replica lock.
     this.schedule(SANDBOXES_JOB, intervalMs, () => this.sandboxes.removeOrphans());
   }
@@ -70,6 +74,14 @@ export class MaintenanceService implements OnApplicationBootstrap, OnModuleDestr
   async recoverStuckExecutions(minAgeMs?: number): Promise<StuckExecutionsReport | null> {
     const outcome = await withAdvisoryLock(this.dataSource, STUCK_EXECUTIONS_JOB, () =>
       this.stuckExecutions.recover(minAgeMs),
+    );
+    return outcome.ran ? outcome.result : null;
+  }
+
+  /** Executions past the retention; null when another replica is running the job. */
+  async purgeOldExecutions(now?: Date): Promise<number | null> {
+    const outcome = await withAdvisoryLock(this.dataSource, RETENTION_JOB, () =>
+      this.retention.purge(now),
     );
     return outcome.ran ? outcome.result : null;
   }

@@ -256,6 +256,70 @@ describe('Sandbox runner against hostile code (real Docker)', () => {
     expect(result.stdout).toContain('tcp and unix sockets can be created');
   });
 
+  it('is denied the new mount API, io_uring, pidfd_getfd and kcmp', async () => {
+    const result = await run({
+      language: 'python',
+      script: [
+        'import ctypes, errno, platform',
+        'libc = ctypes.CDLL(None, use_errno=True)',
+        '# Numbers from 424 up are shared by x86_64 and aarch64; kcmp differs.',
+        'arm = platform.machine() == "aarch64"',
+        'def report(name, value):',
+        '    print(name, "ALLOWED" if value >= 0 else errno.errorcode[ctypes.get_errno()])',
+        'report("open_tree", libc.syscall(428, -100, b"/", 1))',
+        'report("move_mount", libc.syscall(429, -1, b"", -100, b"/tmp", 4))',
+        'report("fsopen", libc.syscall(430, b"tmpfs", 0))',
+        'report("fsconfig", libc.syscall(431, 3, 6, 0, 0, 0))',
+        'report("fsmount", libc.syscall(432, 3, 0, 0))',
+        'report("fspick", libc.syscall(433, -100, b"/", 0))',
+        'report("mount_setattr", libc.syscall(442, -100, b"/", 0, 0, 0))',
+        'report("io_uring_setup", libc.syscall(425, 1, 0))',
+        'report("io_uring_enter", libc.syscall(426, 3, 1, 0, 0, 0, 0))',
+        'report("io_uring_register", libc.syscall(427, 3, 0, 0, 0))',
+        'report("pidfd_getfd", libc.syscall(438, 3, 0, 0))',
+        'report("kcmp", libc.syscall(272 if arm else 312, 1, 1, 0, 0, 0))',
+      ].join('\n'),
+    });
+    expect(result).toMatchObject({ status: 'completed', stderr: '' });
+    expect(result.stdout).not.toContain('ALLOWED');
+    expect(result.stdout.match(/ EPERM$/gm)).toHaveLength(12);
+  });
+
+  it('cannot run a program from memory around the noexec mounts (memfd_create, execveat)', async () => {
+    const result = await run({
+      language: 'python',
+      script: [
+        'import ctypes, errno, os, platform',
+        'libc = ctypes.CDLL(None, use_errno=True)',
+        'arm = platform.machine() == "aarch64"',
+        'def report(name, value):',
+        '    print(name, "ALLOWED" if value >= 0 else errno.errorcode[ctypes.get_errno()])',
+        'report("memfd_create", libc.syscall(279 if arm else 319, b"x", 0))',
+        'fd = os.open("/bin/true", os.O_RDONLY)',
+        '# execveat of an executable the image holds: refused whatever the file descriptor.',
+        'report("execveat", libc.syscall(281 if arm else 322, fd, b"", None, None, 0x1000))',
+        'try:',
+        '    os.memfd_create("payload")',
+        '    print("memfd ALLOWED")',
+        'except OSError as error:',
+        '    print("memfd", errno.errorcode[error.errno])',
+        'with open("/tmp/payload", "wb") as out, open("/bin/true", "rb") as src:',
+        '    out.write(src.read())',
+        'os.chmod("/tmp/payload", 0o755)',
+        'try:',
+        '    os.execv("/tmp/payload", ["payload"])',
+        'except OSError as error:',
+        '    print("tmp exec", errno.errorcode[error.errno])',
+      ].join('\n'),
+    });
+    expect(result).toMatchObject({ status: 'completed', stderr: '' });
+    expect(result.stdout).not.toContain('ALLOWED');
+    expect(result.stdout).toContain('memfd_create EPERM');
+    expect(result.stdout).toContain('execveat EPERM');
+    expect(result.stdout).toContain('memfd EPERM');
+    expect(result.stdout).toContain('tmp exec EACCES');
+  });
+
   it('has no setuid binaries, no capabilities, and cannot become root', async () => {
     const result = await run({
       language: 'python',

@@ -50,17 +50,30 @@ describe('the first admin from ADMIN_EMAIL / ADMIN_PASSWORD', () => {
     expect(rows[0].count).toBe(1);
   });
 
-  it('promotes an existing account and keeps its password', async () => {
+  it('never promotes an account registered before with ADMIN_EMAIL: start-up stops', async () => {
     const app = await start({});
     const email = uniqueEmail();
-    const registered = await register(app, { email });
-    expect(registered.user.role).toBe('user');
+    const squatter = await register(app, { email });
+    expect(squatter.user.role).toBe('user');
 
-    const promoting = await start({ ADMIN_EMAIL: email, ADMIN_PASSWORD });
-    expect((await login(promoting, email, ADMIN_PASSWORD)).statusCode).toBe(401);
-    const response = await login(promoting, email, TEST_PASSWORD);
-    expect(response.statusCode).toBe(200);
-    expect(response.json().user).toMatchObject({ id: registered.user.id, role: 'admin' });
+    await expect(
+      startTestApp(
+        testConfig({ RATE_LIMITS_ENABLED: 'false', ADMIN_EMAIL: email, ADMIN_PASSWORD }),
+      ),
+    ).rejects.toThrow(/ADMIN_EMAIL belongs to an existing non-admin account/);
+
+    const login_ = await login(app, email, TEST_PASSWORD);
+    expect(login_.statusCode).toBe(200);
+    expect(login_.json().user).toMatchObject({ id: squatter.user.id, role: 'user' });
+    expect((await login(app, email, ADMIN_PASSWORD)).statusCode).toBe(401);
+  });
+
+  it('starts normally when the ADMIN_EMAIL account is already an admin', async () => {
+    const email = uniqueEmail('admin');
+    await start({ ADMIN_EMAIL: email, ADMIN_PASSWORD });
+    const again = await start({ ADMIN_EMAIL: email, ADMIN_PASSWORD });
+    const response = await login(again, email, ADMIN_PASSWORD);
+    expect(response.json().user.role).toBe('admin');
   });
 
   it('makes nobody admin without ADMIN_EMAIL, and registration never does', async () => {

@@ -8,6 +8,7 @@ import { ShutdownState } from '../../src/common/lifecycle/shutdown-state';
 import { EXECUTIONS_QUEUE } from '../../src/executions/queue/execution-queue.constants';
 import { runcellLabels } from '../../src/container-engine';
 import { LABEL_EXECUTION_ID } from '../../src/executions/sandbox/sandbox-container.factory';
+import { advisoryLockKey } from '../../src/maintenance/advisory-lock';
 import { MaintenanceService } from '../../src/maintenance/maintenance.service';
 import { OrphanSandboxesService } from '../../src/maintenance/orphan-sandboxes.service';
 import { createTaskFor, startExecution } from '../support/executions';
@@ -107,6 +108,78 @@ describe('maintenance jobs against Postgres and Redis', () => {
 
     expect(report?.requeued).not.toContain(execution.id);
     expect(await row(execution.id)).toMatchObject({ status: 'running' });
+  });
+
+  describe('execution retention (EXECUTION_RETENTION_DAYS, default 30)', () => {
+    async function finishedDaysAgo(taskId: string, days: number | null): Promise<string> {
+      const execution = (await startExecution(sut, alice, taskId)) as { id: string };
+      await queue.remove(execution.id);
+      await dataSource.query(
+        days === null
+          ? `UPDATE executions SET status = 'running', started_at = now() - interval '40 days',
+               created_at = now() - interval '40 days' WHERE id = $1`
+          : `UPDATE executions SET status = 'completed', stdout = 'secret output',
+               completed_at = now() - make_interval(days => $2), created_at = now() - interval '40 days'
+             WHERE id = $1`,
+        days === null ? [execution.id] : [execution.id, days],
+      );
+      return execution.id;
+    }
+
+    async function exists(executionId: string): Promise<boolean> {
+      const response = await sut.inject({
+        method: 'GET',
+        url: `/api/v1/executions/${executionId}`,
+        headers: alice.auth,
+      });
+      return response.statusCode === 200;
+    }
+
+    it('deletes finished executions past the retention, output included, and keeps the rest', async () => {
+      const task = await createTaskFor(sut, alice, 'print(1)');
+      const old = await finishedDaysAgo(task.id, 31);
+      const recent = await finishedDaysAgo(task.id, 29);
+      const active = await finishedDaysAgo(task.id, null);
+      const latest = await finishedDaysAgo(task.id, 45);
+
+      const deleted = await sut.get(MaintenanceService).purgeOldExecutions();
+
+      expect(deleted).toBeGreaterThanOrEqual(2);
+      expect(await exists(old)).toBe(false);
+      expect(await exists(latest)).toBe(false);
+      expect(await exists(recent)).toBe(true);
+      expect(await exists(active)).toBe(true);
+      const [gone] = await dataSource.query<{ count: number }[]>(
+        'SELECT count(*)::int AS count FROM executions WHERE id = ANY($1)',
+        [[old, latest]],
+      );
+      expect(gone.count).toBe(0);
+      const taskNow = await sut.inject({
+        method: 'GET',
+        url: `/api/v1/tasks/${task.id}`,
+        headers: alice.auth,
+      });
+      expect(taskNow.statusCode).toBe(200);
+      expect(taskNow.json().last_execution_id).toBeNull();
+    });
+
+    it('runs on one replica at a time, under its advisory lock', async () => {
+      const task = await createTaskFor(sut, alice, 'print(1)');
+      const old = await finishedDaysAgo(task.id, 31);
+      const holder = dataSource.createQueryRunner();
+      await holder.connect();
+      try {
+        const key = advisoryLockKey('maintenance:execution-retention');
+        await holder.query('SELECT pg_advisory_lock($1::bigint)', [key]);
+        expect(await sut.get(MaintenanceService).purgeOldExecutions()).toBeNull();
+        expect(await exists(old)).toBe(true);
+        await holder.query('SELECT pg_advisory_unlock($1::bigint)', [key]);
+      } finally {
+        await holder.release();
+      }
+      expect(await sut.get(MaintenanceService).purgeOldExecutions()).toBeGreaterThanOrEqual(1);
+      expect(await exists(old)).toBe(false);
+    });
   });
 
   it('refuses new task executions while draining', async () => {

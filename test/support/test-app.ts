@@ -22,7 +22,13 @@ export async function startTestApp(
   options: AppOptions = {},
 ): Promise<NestFastifyApplication> {
   const app = await createApp(config, options);
-  await app.init();
-  await app.getHttpAdapter().getInstance().ready();
+  try {
+    await app.init();
+    await app.getHttpAdapter().getInstance().ready();
+  } catch (error) {
+    // A start-up that fails must not leave its connections open behind the test.
+    await app.close().catch(() => undefined);
+    throw error;
+  }
   return app;
 }

@@ -16,6 +16,8 @@ interface TrackedRequest extends AuthenticatedRequest {
 const TRACKERS: Record<RateLimitName, (request: TrackedRequest) => string> = {
   register: (request) => `ip:${request.ip}`,
   login: (request) => `ip:${request.ip}|email:${emailOf(request.body)}`,
+  // One address trying many emails (password spraying) is limited too.
+  loginAddress: (request) => `ip:${request.ip}`,
   refresh: (request) => `ip:${request.ip}`,
   user: userTracker,
   taskCreate: userTracker,
@@ -23,7 +25,7 @@ const TRACKERS: Record<RateLimitName, (request: TrackedRequest) => string> = {
 };
 
 /**
- * One named throttler per configured rate limit. A route counts against the limit named by its
+ * One named throttler per configured rate limit. A route counts against the limits named by its
  * `@RateLimit()`, or else against `user` when it is user-authenticated; public and executor
  * routes without `@RateLimit()` are not limited here.
  */
@@ -34,7 +36,7 @@ export function rateLimitThrottlers(config: RuncellConfig): ThrottlerModuleOptio
     name,
     limit: config.auth.rateLimits[name].limit,
     ttl: config.auth.rateLimits[name].windowSeconds * 1000,
-    skipIf: (context) => selectedLimit(reflector, context) !== name,
+    skipIf: (context) => !selectedLimits(reflector, context).includes(name),
     getTracker: (request) => TRACKERS[name](request as TrackedRequest),
   }));
   return {
@@ -46,15 +48,15 @@ export function rateLimitThrottlers(config: RuncellConfig): ThrottlerModuleOptio
   };
 }
 
-function selectedLimit(reflector: Reflector, context: ExecutionContext): RateLimitName | null {
-  const chosen = reflector.getAllAndOverride<RateLimitName | undefined>(RATE_LIMIT, [
+function selectedLimits(reflector: Reflector, context: ExecutionContext): RateLimitName[] {
+  const chosen = reflector.getAllAndOverride<RateLimitName[] | undefined>(RATE_LIMIT, [
     context.getHandler(),
     context.getClass(),
   ]);
   if (chosen !== undefined) return chosen;
   return routeAccess(reflector, context.getHandler(), context.getClass()) === 'user'
-    ? 'user'
-    : null;
+    ? ['user']
+    : [];
 }
 
 function userTracker(request: TrackedRequest): string {

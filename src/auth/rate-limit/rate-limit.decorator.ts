@@ -4,8 +4,9 @@ import type { RateLimitName } from '../../config';
 export const RATE_LIMIT = 'runcell:rate-limit';
 
 /**
- * Puts a route under one of the named, configured rate limits instead of the default
- * per-user limit, e.g. `@RateLimit('taskCreate')` (120/h per user) or
- * `@RateLimit('executionCreate')` (300/h per user).
+ * Puts a route under named, configured rate limits instead of the default per-user limit, e.g.
+ * `@RateLimit('taskCreate')` (120/h per user); a request must pass every one of them, e.g.
+ * `@RateLimit('login', 'loginAddress')` (per address and email, and per address alone).
  */
-export const RateLimit = (name: RateLimitName) => SetMetadata(RATE_LIMIT, name);
+export const RateLimit = (...names: [RateLimitName, ...RateLimitName[]]) =>
+  SetMetadata(RATE_LIMIT, names);

@@ -10,6 +10,7 @@ import {
 } from '@nestjs/throttler';
 import { AppError, ErrorCode } from '../../common';
 import { InjectConfig, RuncellConfig } from '../../config';
+import { requireRedis } from '../../redis/redis-unavailable';
 
 /** The throttler guard, answering 429 `RATE_LIMITED` with `Retry-After` in the catalogue body. */
 @Injectable()
@@ -21,6 +22,11 @@ export class RateLimitGuard extends ThrottlerGuard {
     @InjectConfig() private readonly config: RuncellConfig,
   ) {
     super(options, storage, reflector);
+  }
+
+  /** Counters live in Redis: while it is down, limited routes answer 503, not 500. */
+  override canActivate(context: ExecutionContext): Promise<boolean> {
+    return requireRedis(() => super.canActivate(context));
   }
 
   protected override shouldSkip(_context: ExecutionContext): Promise<boolean> {

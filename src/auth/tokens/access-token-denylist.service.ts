@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { InjectConfig, RuncellConfig } from '../../config';
 import { REDIS_CLIENT } from '../../redis/redis.module';
+import { requireRedis } from '../../redis/redis-unavailable';
 
 /** Access tokens revoked before they expire (logout), by `jti`, shared by all instances. */
 @Injectable()
@@ -15,11 +16,11 @@ export class AccessTokenDenylist {
   async deny(jti: string, expiresAt: number): Promise<void> {
     const seconds = expiresAt - Math.floor(Date.now() / 1000);
     if (seconds <= 0) return;
-    await this.redis.set(this.key(jti), '1', 'EX', seconds);
+    await requireRedis(() => this.redis.set(this.key(jti), '1', 'EX', seconds));
   }
 
   async isDenied(jti: string): Promise<boolean> {
-    return (await this.redis.exists(this.key(jti))) === 1;
+    return (await requireRedis(() => this.redis.exists(this.key(jti)))) === 1;
   }
 
   private key(jti: string): string {

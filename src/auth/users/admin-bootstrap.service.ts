@@ -5,8 +5,9 @@ import { isValidEmail, normalizeEmail } from './email';
 import { UsersService } from './users.service';
 
 /**
- * Makes the first admin from `ADMIN_EMAIL` / `ADMIN_PASSWORD` at start-up: creates the account,
- * or promotes an existing one. Idempotent, so every replica may run it.
+ * Makes the first admin from `ADMIN_EMAIL` / `ADMIN_PASSWORD` at start-up by creating the account.
+ * Idempotent, so every replica may run it. A non-admin account already holding the address stops
+ * the start-up: promoting it would hand the admin role to whoever registered that email first.
  */
 @Injectable()
 export class AdminBootstrapService implements OnApplicationBootstrap {
@@ -29,6 +30,14 @@ export class AdminBootstrapService implements OnApplicationBootstrap {
       name: 'Administrator',
       password: bootstrapAdminPassword as string,
     });
-    if (outcome !== 'unchanged') this.logger.log(`Admin account ${outcome} from ADMIN_EMAIL`);
+    if (outcome === 'taken-by-user') {
+      throw new Error(
+        'ADMIN_EMAIL belongs to an existing non-admin account, which is never promoted (anyone ' +
+          'could have registered it). Choose another ADMIN_EMAIL, or delete that account or ' +
+          "grant it the role yourself in SQL (UPDATE users SET role = 'admin' ...) once you " +
+          'have checked who owns it.',
+      );
+    }
+    if (outcome === 'created') this.logger.log('Admin account created from ADMIN_EMAIL');
   }
 }

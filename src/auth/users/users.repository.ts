@@ -41,18 +41,15 @@ export class UsersRepository {
   }
 
   /**
-   * Makes `email` an admin: creates the account with the given hash, or promotes an existing one
-   * without touching its password. Safe when several replicas run it at once.
+   * Creates `email` as an admin with the given hash; never changes an existing account. Returns
+   * the role the address ends up with: `created`, or the existing account's role. Safe when
+   * several replicas run it at once.
    */
-  async upsertAdmin(user: Omit<NewUser, 'role'>): Promise<'created' | 'promoted' | 'unchanged'> {
-    const rows = await this.users.query<{ inserted: boolean }[]>(
-      `INSERT INTO users (email, name, password_hash, role) VALUES ($1, $2, $3, 'admin')
-       ON CONFLICT ((lower(email))) DO UPDATE SET role = 'admin', updated_at = now()
-         WHERE users.role <> 'admin'
-       RETURNING (xmax = 0) AS inserted`,
-      [user.email, user.name, user.passwordHash],
-    );
-    if (rows.length === 0) return 'unchanged';
-    return rows[0].inserted ? 'created' : 'promoted';
+  async insertAdmin(user: Omit<NewUser, 'role'>): Promise<'created' | UserRole> {
+    const inserted = await this.insert({ ...user, role: 'admin' });
+    if (inserted) return 'created';
+    const existing = await this.findByEmail(user.email);
+    if (!existing) throw new Error('The admin account vanished while it was being created');
+    return existing.role;
   }
 }

@@ -3,7 +3,7 @@ import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { CONFIG, RuncellConfig } from '../../config';
-import { REDACTED_PATHS } from './redaction';
+import { redactionOptions } from './redaction';
 
 /** Pino logging; `destination` replaces stdout (tests capture every line through it). */
 @Module({})
@@ -27,7 +27,7 @@ export class LoggingModule {
 function httpLoggerOptions(config: RuncellConfig) {
   return {
     level: config.server.logLevel,
-    redact: { paths: REDACTED_PATHS, censor: '[redacted]' },
+    ...redactionOptions(),
     genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? '',
     customProps: (req: IncomingMessage) => ({
       requestId: (req as IncomingMessage & { id?: string }).id,

@@ -21,11 +21,13 @@ import { dockerMessage, isStatus, toEngineError } from './docker-errors';
 import { toContainerInfo, toContainerSummary, toCreateOptions } from './docker-spec.mapper';
 import { ipv4Gateway, networkSubnets } from './docker-network.mapper';
 import { isEmptyStatsSample, toContainerStats } from './docker-stats.mapper';
+import { isDockerHubImage } from './image-registry';
 import { CappedBuffer, LineSplitter, StreamDemuxer } from './stream-demuxer';
 
 export interface DockerConnection {
   /** `unix:///path`, a bare socket path, or `tcp://host:port` / `http://host:port`. */
   host: string;
+  /** A Docker Hub login: sent only when pulling an image from Docker Hub. */
   registryAuth?: { username: string; password: string };
 }
 
@@ -74,7 +76,7 @@ export class DockerContainerEngine implements ContainerEngine {
       const auth = this.connection.registryAuth;
       const stream = (await this.docker.pull(
         image,
-        auth?.username ? { authconfig: auth } : {},
+        auth?.username && isDockerHubImage(image) ? { authconfig: auth } : {},
       )) as Readable;
       await new Promise<void>((resolve, reject) => {
         this.docker.modem.followProgress(stream, (error: Error | null) =>

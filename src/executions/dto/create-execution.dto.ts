@@ -1,11 +1,13 @@
 import { ApiPropertyOptional } from '@nestjs/swagger';
 import { IsInt, IsOptional, IsString, Max, Min, registerDecorator } from 'class-validator';
 import { ByteLength } from '../../common/validation/byte-length.validator';
+import { ENV_NAME, envBytes, SANDBOX_LIMITS } from '../sandbox/sandbox-request.validation';
 
 export const STDIN_MAX_BYTES = 1024 * 1024;
 export const ENV_MAX_ENTRIES = 64;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
 const ENV_VALUE_MAX_BYTES = 32 * 1024;
+/** What the sandbox accepts in all (`NAME=value` pairs), so the API never queues a run it refuses. */
+export const ENV_TOTAL_MAX_BYTES = SANDBOX_LIMITS.maxEnvBytes;
 
 function IsEnvMap(): PropertyDecorator {
   return (target, propertyName) =>
@@ -14,7 +16,7 @@ function IsEnvMap(): PropertyDecorator {
       target: target.constructor,
       propertyName: propertyName as string,
       options: {
-        message: `$property must be an object of at most ${ENV_MAX_ENTRIES} NAME: "value" pairs (names like MY_VAR, values up to 32 KiB)`,
+        message: `$property must be an object of at most ${ENV_MAX_ENTRIES} NAME: "value" pairs (names like MY_VAR of at most 128 characters, values up to 32 KiB, ${ENV_TOTAL_MAX_BYTES / 1024} KiB in all)`,
       },
       validator: {
         validate: (value: unknown) =>
@@ -27,7 +29,8 @@ function IsEnvMap(): PropertyDecorator {
               ENV_NAME.test(name) &&
               typeof entry === 'string' &&
               Buffer.byteLength(entry) <= ENV_VALUE_MAX_BYTES,
-          ),
+          ) &&
+          envBytes(value as Record<string, string>) <= ENV_TOTAL_MAX_BYTES,
       },
     });
 }
@@ -42,7 +45,8 @@ export class CreateExecutionDto {
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: { type: 'string' },
-    description: 'Environment variables, at most 64',
+    description:
+      'Environment variables: at most 64, names like MY_VAR (128 characters at most), values up to 32 KiB, 64 KiB in all',
   })
   @IsOptional()
   @IsEnvMap()

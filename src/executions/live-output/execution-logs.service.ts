@@ -1,9 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import type { ServerResponse } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { InjectConfig, RuncellConfig } from '../../config';
 import { ExecutionEntity, TERMINAL_STATUSES } from '../execution.entity';
 import { ExecutionsRepository } from '../executions.repository';
 import { ExecutionOutputStore, OutputEvent } from './execution-output.store';
+import { LiveStreamSlots } from './live-stream-slots';
 import { formatSseEvent } from './sse-writer';
 
 const POLL_MS = 200;
@@ -21,12 +23,33 @@ export class ExecutionLogsService {
   constructor(
     private readonly output: ExecutionOutputStore,
     private readonly executions: ExecutionsRepository,
+    private readonly slots: LiveStreamSlots,
+    @InjectConfig() private readonly config: RuncellConfig,
   ) {}
+
+  /**
+   * Before a stream starts: 503 while the live output cannot be read, 429 when the user has all
+   * their streams open. The stream must end by `endsAt`: when the access token expires, or at
+   * the longest a stream may last, whichever comes first.
+   */
+  async open(
+    userId: string,
+    executionId: string,
+    tokenExpiresAt: number,
+  ): Promise<{ endsAt: number; release: () => Promise<void> }> {
+    await this.output.exists(executionId);
+    const endsAt = Math.min(
+      tokenExpiresAt,
+      Date.now() + this.config.executions.liveStreamMaxSeconds * 1000,
+    );
+    return { endsAt, release: await this.slots.acquire(userId, endsAt) };
+  }
 
   async stream(
     execution: ExecutionEntity,
     raw: ServerResponse,
     lastEventId: string | undefined,
+    endsAt = Number.POSITIVE_INFINITY,
   ): Promise<void> {
     let closed = false;
     raw.on('close', () => (closed = true));
@@ -37,7 +60,7 @@ export class ExecutionLogsService {
     }
     let cursor = lastEventId;
     let lastWrite = Date.now();
-    for (let poll = 1; !closed; poll++) {
+    for (let poll = 1; !closed && Date.now() < endsAt; poll++) {
       const events = await this.output.readAfter(execution.id, cursor);
       for (const event of events) {
         raw.write(formatSseEvent(event));
@@ -63,8 +86,10 @@ export class ExecutionLogsService {
         raw.write(': keep-alive\n\n');
         lastWrite = Date.now();
       }
-      await sleep(POLL_MS);
+      await sleep(Math.max(0, Math.min(POLL_MS, endsAt - Date.now())));
     }
+    // Time is up (token expired or longest stream reached): the client resumes with a new token.
+    raw.end();
   }
 
   /** The status of a finished execution whose stream lacks the final event (e.g. Redis lost it). */

@@ -2,6 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import Redis from 'ioredis';
 import { InjectConfig, RuncellConfig } from '../../config';
 import { REDIS_CLIENT } from '../../redis/redis.module';
+import { requireRedis } from '../../redis/redis-unavailable';
 
 export type OutputEventType = 'stdout' | 'stderr' | 'status';
 
@@ -11,7 +12,17 @@ export interface OutputEvent {
   data: string;
 }
 
-const RETENTION_SECONDS = 24 * 3600;
+/**
+ * A stream lives an hour after its last event; a finished execution is replayed from its row
+ * once the stream is gone.
+ */
+const RETENTION_SECONDS = 3600;
+/**
+ * Entries kept per stream (trimmed approximately, oldest first). Events are batched (see
+ * `LiveOutputPublisher`), so this bounds the per-entry overhead of slow, chatty programs; the
+ * bytes are bounded by the sandbox's output cap. Together: about twice the output cap at most.
+ */
+export const MAX_STREAM_ENTRIES = 1000;
 
 /**
  * Live output of executions as Redis streams, one per execution, shared by every process: the
@@ -29,7 +40,7 @@ export class ExecutionOutputStore {
     const key = this.key(executionId);
     await this.redis
       .multi()
-      .xadd(key, '*', 'type', type, 'data', data)
+      .xadd(key, 'MAXLEN', '~', MAX_STREAM_ENTRIES, '*', 'type', type, 'data', data)
       .expire(key, RETENTION_SECONDS)
       .exec();
   }
@@ -41,7 +52,9 @@ export class ExecutionOutputStore {
     count = 500,
   ): Promise<OutputEvent[]> {
     const start = afterId ? `(${afterId}` : '-';
-    const entries = await this.redis.xrange(this.key(executionId), start, '+', 'COUNT', count);
+    const entries = await requireRedis(() =>
+      this.redis.xrange(this.key(executionId), start, '+', 'COUNT', count),
+    );
     return entries.map(([id, fields]) => {
       const values = new Map<string, string>();
       for (let index = 0; index + 1 < fields.length; index += 2)
@@ -55,7 +68,7 @@ export class ExecutionOutputStore {
   }
 
   async exists(executionId: string): Promise<boolean> {
-    return (await this.redis.exists(this.key(executionId))) === 1;
+    return (await requireRedis(() => this.redis.exists(this.key(executionId)))) === 1;
   }
 
   private key(executionId: string): string {

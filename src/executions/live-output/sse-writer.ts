@@ -18,4 +18,6 @@ export function startSse(raw: ServerResponse, requestId: string): void {
     'x-accel-buffering': 'no',
     'x-request-id': requestId,
   });
+  // Send the headers now: a client learns the stream is open before the first event.
+  raw.flushHeaders();
 }

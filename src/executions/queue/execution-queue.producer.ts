@@ -21,6 +21,8 @@ export class ExecutionQueueProducer {
   ) {}
 
   async enqueue(executionId: string, priority: number): Promise<void> {
+    // The queue's connection waits for Redis to come back; a request must not wait with it.
+    if ((await this.queue.client).status !== 'ready') throw new Error('Redis is not connected');
     await this.queue.add(
       'run',
       { executionId },

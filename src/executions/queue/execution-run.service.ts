@@ -7,6 +7,7 @@ import { ExecutionEntity } from '../execution.entity';
 import { ExecutionOutcome, ExecutionsRepository } from '../executions.repository';
 import { CancellationBus } from '../live-output/cancellation-bus';
 import { ExecutionOutputStore } from '../live-output/execution-output.store';
+import { LiveOutputPublisher } from '../live-output/live-output-publisher';
 import { SANDBOX_RUNNER } from '../sandbox-runner.token';
 import { InvalidSandboxRequestError } from '../sandbox/sandbox.errors';
 import type { SandboxResult, SandboxRunnerContract } from '../sandbox/sandbox.types';
@@ -52,6 +53,9 @@ export class ExecutionRunService {
     await this.tasks.mirrorExecutionStatus(execution.taskId, execution.id, 'running');
     await this.publish(execution.id, 'status', 'running');
     const { signal, release } = this.cancellation.track(execution.id);
+    const live = new LiveOutputPublisher((stream, text) =>
+      this.publish(execution.id, stream, text),
+    );
     this.metrics.runningSandboxes.inc();
     try {
       const result = await this.sandbox.run({
@@ -64,12 +68,14 @@ export class ExecutionRunService {
         memoryMb: execution.memoryMb,
         cpus: execution.cpus,
         signal,
-        onOutput: (stream, chunk) =>
-          void this.publish(execution.id, stream, chunk.toString('utf8')),
+        onOutput: (stream, chunk) => live.write(stream, chunk),
       });
+      // Every output event is in the stream before the final status event.
+      await live.close();
       await this.record(execution, attempt, result);
       return { kind: 'done' };
     } catch (error) {
+      await live.close();
       if (error instanceof InvalidSandboxRequestError) {
         // Retrying cannot help a request the sandbox refuses.
         return this.recordInfrastructureFailure(execution, attempt, true, error).then(() => ({

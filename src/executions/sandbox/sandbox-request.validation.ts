@@ -14,7 +14,16 @@ export const SANDBOX_LIMITS = {
 } as const;
 
 const EXECUTION_ID = /^[A-Za-z0-9][A-Za-z0-9_.-]{0,99}$/;
-const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+/** Names the sandbox accepts for environment variables. */
+export const ENV_NAME = /^[A-Za-z_][A-Za-z0-9_]{0,127}$/;
+
+/** The bytes an environment takes in the container's `NAME=value\0` block. */
+export function envBytes(env: Record<string, string>): number {
+  return Object.entries(env).reduce(
+    (total, [name, value]) => total + Buffer.byteLength(name) + Buffer.byteLength(value) + 2,
+    0,
+  );
+}
 
 export function assertValidExecutionId(executionId: unknown): asserts executionId is string {
   if (typeof executionId !== 'string' || !EXECUTION_ID.test(executionId)) {
@@ -79,18 +88,17 @@ function envProblems(env: Record<string, string> | undefined): string[] {
   if (entries.length > SANDBOX_LIMITS.maxEnvEntries) {
     problems.push(`env must have at most ${SANDBOX_LIMITS.maxEnvEntries} variables`);
   }
-  let size = 0;
+  let valid = true;
   for (const [name, value] of entries) {
     if (!ENV_NAME.test(name)) {
       problems.push(`env name "${name.slice(0, 40)}" must match [A-Za-z_][A-Za-z0-9_]*`);
     }
     if (typeof value !== 'string' || value.includes('\0')) {
       problems.push(`env ${name.slice(0, 40)} must be a string without NUL bytes`);
-      continue;
+      valid = false;
     }
-    size += Buffer.byteLength(name) + Buffer.byteLength(value) + 2;
   }
-  if (size > SANDBOX_LIMITS.maxEnvBytes) {
+  if (valid && envBytes(env) > SANDBOX_LIMITS.maxEnvBytes) {
     problems.push(`env must be at most ${SANDBOX_LIMITS.maxEnvBytes} bytes in total`);
   }
   return problems;

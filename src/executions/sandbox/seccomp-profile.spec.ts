@@ -99,6 +99,56 @@ describe('seccomp profile loading', () => {
       },
     ],
     ['has no syscall list', { defaultAction: 'SCMP_ACT_ERRNO' }],
+    [
+      'allows ptrace through the legacy "name" key',
+      { defaultAction: 'SCMP_ACT_ERRNO', syscalls: [{ name: 'ptrace', action: 'SCMP_ACT_ALLOW' }] },
+    ],
+    [
+      'allows clone with a filter that lets namespace flags through',
+      {
+        defaultAction: 'SCMP_ACT_ERRNO',
+        syscalls: [
+          {
+            names: ['clone'],
+            action: 'SCMP_ACT_ALLOW',
+            args: [{ index: 0, value: 0x10000000, op: 'SCMP_CMP_NE' }],
+          },
+        ],
+      },
+    ],
+    [
+      'allows clone with a mask missing CLONE_NEWUSER',
+      {
+        defaultAction: 'SCMP_ACT_ERRNO',
+        syscalls: [
+          {
+            names: ['clone'],
+            action: 'SCMP_ACT_ALLOW',
+            args: [{ index: 0, value: 0x6e020000, valueTwo: 0, op: 'SCMP_CMP_MASKED_EQ' }],
+          },
+        ],
+      },
+    ],
+    ...[
+      'fsopen',
+      'fsconfig',
+      'fsmount',
+      'move_mount',
+      'open_tree',
+      'fspick',
+      'mount_setattr',
+      'io_uring_setup',
+      'io_uring_enter',
+      'io_uring_register',
+      'pidfd_getfd',
+      'kcmp',
+      'memfd_create',
+      'execveat',
+      'clone3',
+    ].map((name): [string, unknown] => [
+      `allows ${name}`,
+      { defaultAction: 'SCMP_ACT_ERRNO', syscalls: [{ names: [name], action: 'SCMP_ACT_ALLOW' }] },
+    ]),
   ])('refuses a profile that %s', (_name, profile) => {
     expect(() => loadSeccompProfile(writeProfile(profile))).toThrow(SeccompProfileError);
   });

@@ -8,8 +8,10 @@ export const SECCOMP_PROFILE_RELATIVE_PATH = join('docker', 'seccomp', 'sandbox.
 export const SANDBOX_SECCOMP_PROFILE = Symbol('SANDBOX_SECCOMP_PROFILE');
 
 /**
- * Syscalls the sandbox must never get unconditionally. `clone` and `socket` are allowed only
- * with argument filters (no namespace flags; only AF_UNIX, AF_INET, AF_INET6).
+ * Syscalls the sandbox must never get, whatever the arguments. `clone` is allowed only with the
+ * filter that refuses every namespace flag, `socket` and `personality` only with argument filters.
+ * `memfd_create` and `execveat` are forbidden too: together they run a program from memory,
+ * around the `noexec` mounts (the interpreters need neither).
  */
 export const FORBIDDEN_SYSCALLS = [
   'mount',
@@ -34,6 +36,20 @@ export const FORBIDDEN_SYSCALLS = [
   'pivot_root',
   'chroot',
   'io_uring_setup',
+  'io_uring_enter',
+  'io_uring_register',
+  'fsopen',
+  'fsconfig',
+  'fsmount',
+  'fspick',
+  'move_mount',
+  'open_tree',
+  'mount_setattr',
+  'pidfd_getfd',
+  'kcmp',
+  'memfd_create',
+  'execveat',
+  'clone3',
   'open_by_handle_at',
   'name_to_handle_at',
   'setuid',
@@ -44,10 +60,22 @@ export const FORBIDDEN_SYSCALLS = [
 ] as const;
 const ARGUMENT_FILTERED = new Set(['clone', 'socket', 'personality']);
 
+/** Every CLONE_NEW* flag clone(2) accepts (Docker's own mask): none may be set. */
+export const CLONE_NAMESPACE_FLAGS = 0x7e020000;
+
 interface SeccompRule {
   names?: unknown;
+  /** The legacy single-name form, still honoured by Docker. */
+  name?: unknown;
   action?: unknown;
   args?: unknown;
+}
+
+interface SeccompArgument {
+  index?: unknown;
+  value?: unknown;
+  valueTwo?: unknown;
+  op?: unknown;
 }
 
 /** The profile as Docker's `seccomp=<json>` security option wants it: compact JSON content. */
@@ -107,13 +135,31 @@ function profileProblems(profile: unknown): string[] {
   const forbidden = new Set<string>(FORBIDDEN_SYSCALLS);
   for (const rule of syscalls as SeccompRule[]) {
     if (rule?.action !== 'SCMP_ACT_ALLOW' && rule?.action !== 'SCMP_ACT_LOG') continue;
-    const names = Array.isArray(rule.names) ? (rule.names as unknown[]) : [];
+    const names = [...(Array.isArray(rule.names) ? (rule.names as unknown[]) : []), rule.name];
     const filtered = Array.isArray(rule.args) && rule.args.length > 0;
     for (const name of names) {
       if (typeof name !== 'string') continue;
       if (forbidden.has(name)) problems.push(`allows ${name}`);
       if (ARGUMENT_FILTERED.has(name) && !filtered) problems.push(`allows ${name} without filter`);
+      if (name === 'clone' && filtered && !refusesNamespaces(rule.args as SeccompArgument[])) {
+        problems.push('allows clone with a filter that lets namespace flags through');
+      }
     }
   }
   return problems;
+}
+
+/**
+ * True when the rule matches only flags without any namespace bit: one masked-equal test of the
+ * flags argument against zero under a mask covering every CLONE_NEW* flag.
+ */
+function refusesNamespaces(args: SeccompArgument[]): boolean {
+  return args.some(
+    (arg) =>
+      arg?.index === 0 &&
+      arg.op === 'SCMP_CMP_MASKED_EQ' &&
+      typeof arg.value === 'number' &&
+      (arg.value & CLONE_NAMESPACE_FLAGS) === CLONE_NAMESPACE_FLAGS &&
+      (arg.valueTwo ?? 0) === 0,
+  );
 }

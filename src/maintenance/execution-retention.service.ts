@@ -1,0 +1,40 @@
+import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
+import { ModuleRef } from '@nestjs/core';
+import { InjectConfig, RuncellConfig } from '../config';
+import { ExecutionsRepository } from '../executions/executions.repository';
+
+const BATCH = 1000;
+/** A run deletes at most this many batches; the next run goes on, so no run holds locks long. */
+const MAX_BATCHES_PER_RUN = 100;
+
+/** Deletes finished executions, output included, `EXECUTION_RETENTION_DAYS` after they end. */
+@Injectable()
+export class ExecutionRetentionService implements OnModuleInit {
+  private readonly logger = new Logger(ExecutionRetentionService.name);
+  private executions!: ExecutionsRepository;
+
+  constructor(
+    private readonly moduleRef: ModuleRef,
+    @InjectConfig() private readonly config: RuncellConfig,
+  ) {}
+
+  /** As in `StuckExecutionsService`: the executions module is built per application role. */
+  onModuleInit(): void {
+    this.executions = this.moduleRef.get(ExecutionsRepository, { strict: false });
+  }
+
+  /** The number of executions deleted. */
+  async purge(now = new Date()): Promise<number> {
+    const days = this.config.executions.retentionDays;
+    if (days === 0) return 0;
+    const cutoff = new Date(now.getTime() - days * 24 * 3600 * 1000);
+    let deleted = 0;
+    for (let batch = 0; batch < MAX_BATCHES_PER_RUN; batch++) {
+      const count = await this.executions.deleteFinishedBefore(cutoff, BATCH);
+      deleted += count;
+      if (count < BATCH) break;
+    }
+    if (deleted > 0) this.logger.log(`Deleted ${deleted} executions older than ${days} days`);
+    return deleted;
+  }
+}
