@@ -1,4 +1,6 @@
 import { DynamicModule, Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { AllExceptionsFilter } from './common';
 import type { DestinationStream } from 'pino';
 import { AuthModule } from './auth';
 import { LifecycleModule } from './common/lifecycle/shutdown-state';
@@ -11,6 +13,7 @@ import { HealthModule } from './health/health.module';
 import { MaintenanceModule } from './maintenance/maintenance.module';
 import { MetricsModule } from './metrics/metrics.module';
 import { RedisModule } from './redis/redis.module';
+import { ExecutorErrorRenderer } from './runtimes/http/executor-error.renderer';
 import { RuntimesModule } from './runtimes/runtimes.module';
 import { StorageModule } from './storage';
 import { TasksModule } from './tasks/tasks.module';
@@ -40,6 +43,15 @@ export class AppModule {
         ExecutionsModule.forRole(config.appRole),
         RuntimesModule,
         MaintenanceModule,
+      ],
+      providers: [
+        {
+          // The one global filter, with the `/v1` dialect's renderer.
+          provide: APP_FILTER,
+          inject: [ExecutorErrorRenderer],
+          useFactory: (executorErrors: ExecutorErrorRenderer) =>
+            new AllExceptionsFilter([executorErrors.render]),
+        },
       ],
     };
   }

@@ -3,12 +3,7 @@ import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppOptions } from './app.module';
-import {
-  AllExceptionsFilter,
-  createValidationPipe,
-  generateRequestId,
-  REQUEST_ID_HEADER,
-} from './common';
+import { createValidationPipe, generateRequestId, REQUEST_ID_HEADER } from './common';
 import { RuncellConfig } from './config';
 import { registerExecutorHttp } from './runtimes/http/executor-http';
 
@@ -36,7 +31,6 @@ export async function createApp(
   app.flushLogs();
 
   await registerExecutorHttp(app, config);
-  app.useGlobalFilters(new AllExceptionsFilter());
   app.useGlobalPipes(createValidationPipe());
 
   const fastify = app.getHttpAdapter().getInstance();

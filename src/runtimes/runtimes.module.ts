@@ -4,6 +4,7 @@ import { RuntimeNetworks } from './containers/runtime-networks.service';
 import { RuntimeExecutionsController } from './executions/runtime-executions.controller';
 import { RuntimeExecutionsService } from './executions/runtime-executions.service';
 import { ExecutorAuthGuard } from './http/executor-auth.guard';
+import { ExecutorErrorRenderer } from './http/executor-error.renderer';
 import { RuntimeEventsService } from './lifecycle/runtime-events.service';
 import { ExecutorHealthController } from './lifecycle/executor-health.controller';
 import { RuntimeLifecycleService } from './lifecycle/runtime-lifecycle.service';
@@ -34,6 +35,7 @@ import { RuntimeCommandsService } from './commands/runtime-commands.service';
     RuntimesService,
     RuntimeExecutionsService,
     ExecutorAuthGuard,
+    ExecutorErrorRenderer,
     BuildCacheService,
     BuildRunner,
     BuildLogStreamService,
@@ -44,6 +46,12 @@ import { RuntimeCommandsService } from './commands/runtime-commands.service';
     RuntimeStatsService,
     { provide: SOURCE_FETCHER, useClass: StorageSourceFetcher },
   ],
-  exports: [RuntimesService, RuntimeRegistry, RuntimeContainerService, RuntimeLifecycleService],
+  exports: [
+    ExecutorErrorRenderer,
+    RuntimesService,
+    RuntimeRegistry,
+    RuntimeContainerService,
+    RuntimeLifecycleService,
+  ],
 })
 export class RuntimesModule {}

@@ -10,16 +10,14 @@ export type ErrorRenderer = (
 
 /**
  * The one global filter. Routes under a prefix that speaks another error dialect (the `/v1`
- * OpenRuntimes API) register a renderer for it; everything else gets the catalogue body.
+ * OpenRuntimes API) are rendered by the renderers it is built with (the first that answers
+ * true wins); everything else gets the catalogue body.
  */
 @Catch()
 export class AllExceptionsFilter implements ExceptionFilter {
   private readonly logger = new Logger('Errors');
-  private static readonly renderers: ErrorRenderer[] = [];
 
-  static registerRenderer(renderer: ErrorRenderer): void {
-    AllExceptionsFilter.renderers.push(renderer);
-  }
+  constructor(private readonly renderers: readonly ErrorRenderer[] = []) {}
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const http = host.switchToHttp();
@@ -28,7 +26,7 @@ export class AllExceptionsFilter implements ExceptionFilter {
 
   render(request: FastifyRequest, reply: FastifyReply, exception: unknown): void {
     if (reply.sent) return;
-    for (const renderer of AllExceptionsFilter.renderers) {
+    for (const renderer of this.renderers) {
       if (renderer(request, reply, exception)) return;
     }
     const described = describeError(exception, request.method, request.url);

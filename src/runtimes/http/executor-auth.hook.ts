@@ -1,6 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { ExecutorError, ExecutorErrorType } from './executor-error';
-import { renderExecutorError } from './executor-error.renderer';
+import { ExecutorErrorRenderer } from './executor-error.renderer';
 import { ExecutorAuthFailures } from './executor-auth-failures';
 import { ExecutorSecret } from './executor-secret';
 import { isExecutorUrl } from './executor-url';
@@ -17,6 +17,7 @@ export function addExecutorAuthHook(
   fastify: FastifyInstance,
   secret: ExecutorSecret,
   failures: ExecutorAuthFailures,
+  errors: ExecutorErrorRenderer,
 ): void {
   fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     if (!isExecutorUrl(request.url)) return;
@@ -30,7 +31,7 @@ export function addExecutorAuthHook(
         : await failures.record(request.ip);
     if (verdict.limited) {
       reply.header('retry-after', String(verdict.retryAfter));
-      renderExecutorError(
+      errors.render(
         request,
         reply,
         ExecutorError.generic(
@@ -39,7 +40,7 @@ export function addExecutorAuthHook(
         ),
       );
     } else {
-      renderExecutorError(
+      errors.render(
         request,
         reply,
         new ExecutorError(ExecutorErrorType.GENERAL_UNAUTHORIZED, 'Missing executor key'),

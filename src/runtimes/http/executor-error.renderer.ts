@@ -1,5 +1,6 @@
-import { HttpException, Logger } from '@nestjs/common';
-import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { HttpException, Injectable, Logger } from '@nestjs/common';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { InjectConfig, RuncellConfig } from '../../config';
 import { ExecutorError, ExecutorErrorType } from './executor-error';
 import { isExecutorUrl } from './executor-url';
 
@@ -17,15 +18,6 @@ export interface ExecutorErrorBody {
 }
 
 const MASKED_MESSAGE = 'Internal server error.';
-const settingsByServer = new WeakMap<FastifyInstance, ExecutorErrorSettings>();
-const logger = new Logger('ExecutorErrors');
-
-export function setExecutorErrorSettings(
-  server: FastifyInstance,
-  settings: ExecutorErrorSettings,
-): void {
-  settingsByServer.set(server, settings);
-}
 
 /** Maps anything thrown under `/v1` to the OpenRuntimes envelope. */
 export function describeExecutorError(
@@ -53,25 +45,30 @@ export function describeExecutorError(
   return { status, body: { type, message, code: status, version: settings.version }, unexpected };
 }
 
-/** An `AllExceptionsFilter` renderer for `/v1` URLs. */
-export function renderExecutorError(
-  request: FastifyRequest,
-  reply: FastifyReply,
-  exception: unknown,
-): boolean {
-  if (!isExecutorUrl(request.url)) return false;
-  const settings = settingsByServer.get(request.server);
-  if (!settings) return false;
-  const { status, body, unexpected } = describeExecutorError(exception, settings);
-  if (unexpected) logger.error({ err: exception, requestId: request.id }, 'Executor error');
-  void reply
-    .status(status)
-    .header('content-type', 'application/json; charset=UTF-8')
-    .header('cache-control', 'no-cache, no-store, must-revalidate')
-    .header('expires', '0')
-    .header('pragma', 'no-cache')
-    .send(JSON.stringify(body));
-  return true;
+/** Renders errors of `/v1` URLs in the OpenRuntimes envelope, with this executor's settings. */
+@Injectable()
+export class ExecutorErrorRenderer {
+  private readonly logger = new Logger('ExecutorErrors');
+  private readonly settings: ExecutorErrorSettings;
+
+  constructor(@InjectConfig() config: RuncellConfig) {
+    this.settings = { env: config.executor.env, version: config.executor.version };
+  }
+
+  /** An `AllExceptionsFilter` renderer: true when it answered (a `/v1` URL). */
+  readonly render = (request: FastifyRequest, reply: FastifyReply, exception: unknown): boolean => {
+    if (!isExecutorUrl(request.url)) return false;
+    const { status, body, unexpected } = describeExecutorError(exception, this.settings);
+    if (unexpected) this.logger.error({ err: exception, requestId: request.id }, 'Executor error');
+    void reply
+      .status(status)
+      .header('content-type', 'application/json; charset=UTF-8')
+      .header('cache-control', 'no-cache, no-store, must-revalidate')
+      .header('expires', '0')
+      .header('pragma', 'no-cache')
+      .send(JSON.stringify(body));
+    return true;
+  };
 }
 
 function isClientError(error: unknown): error is Error & { statusCode: number } {

@@ -3,21 +3,18 @@ import { Logger } from '@nestjs/common';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { getStorageToken, type ThrottlerStorage } from '@nestjs/throttler';
 import type { FastifyRequest } from 'fastify';
-import { AllExceptionsFilter } from '../../common';
 import { RuncellConfig } from '../../config';
 import { RuntimeNetworks } from '../containers/runtime-networks.service';
 import { addApiBodyRules, unsupportedMediaType } from './api-body.hook';
 import { ExecutorAuthFailures } from './executor-auth-failures';
 import { addExecutorAuthHook } from './executor-auth.hook';
-import { renderExecutorError, setExecutorErrorSettings } from './executor-error.renderer';
+import { ExecutorErrorRenderer } from './executor-error.renderer';
 import { ExecutorSecret, MIN_EXECUTOR_SECRET_BYTES } from './executor-secret';
 import { isExecutorUrl } from './executor-url';
 import { readMultipartForm } from './multipart-form';
 import { deferBodyError } from './executor-params.decorator';
 import { parseUrlEncodedForm } from './php-form';
 import { RuntimeNetworkFirewall } from './runtime-network-firewall';
-
-let rendererRegistered = false;
 
 type ParserDone = (error: Error | null, body?: unknown) => void;
 
@@ -34,7 +31,6 @@ export async function registerExecutorHttp(
   const fastify = app.getHttpAdapter().getInstance();
   const bodyLimit = config.server.maxBodySize;
   const strictJson = fastify.getDefaultJsonParser('error', 'error');
-  setExecutorErrorSettings(fastify, { env: config.executor.env, version: config.executor.version });
   new RuntimeNetworkFirewall(app.get(RuntimeNetworks)).guard(fastify.server);
   warnAboutShortSecret(config);
   addExecutorAuthHook(
@@ -45,6 +41,7 @@ export async function registerExecutorHttp(
       config.executor.authFailureLimit,
       config.redis.queuePrefix,
     ),
+    app.get(ExecutorErrorRenderer),
   );
   addApiBodyRules(fastify, config);
 
@@ -86,11 +83,6 @@ export async function registerExecutorHttp(
   fastify.addHook('onSend', async (request, reply) => {
     if (isExecutorUrl(request.url)) reply.header('server', 'Executor');
   });
-
-  if (!rendererRegistered) {
-    AllExceptionsFilter.registerRenderer(renderExecutorError);
-    rendererRegistered = true;
-  }
 }
 
 /** Like PHP's `json_decode` into the request params: an empty or invalid body is `{}`. */
