@@ -1,9 +1,10 @@
 import { NestFactory } from '@nestjs/core';
 import { FastifyAdapter, NestFastifyApplication } from '@nestjs/platform-fastify';
-import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
+import { SwaggerModule } from '@nestjs/swagger';
 import { Logger } from 'nestjs-pino';
 import { AppModule, AppOptions } from './app.module';
 import { createValidationPipe, generateRequestId, REQUEST_ID_HEADER } from './common';
+import { buildOpenApiDocument } from './common/openapi/openapi-document';
 import { RuncellConfig } from './config';
 import { registerExecutorHttp } from './runtimes/http/executor-http';
 
@@ -44,22 +45,7 @@ export async function createApp(
 }
 
 function setUpSwagger(app: NestFastifyApplication, config: RuncellConfig): void {
-  const document = SwaggerModule.createDocument(
-    app,
-    new DocumentBuilder()
-      .setTitle('Runcell')
-      .setDescription(
-        'Self-hosted code execution: an OpenRuntimes Executor drop-in under `/v1` and a multi-user task platform under `/api/v1`.',
-      )
-      .setVersion(config.version)
-      .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT' }, 'user')
-      .addBearerAuth(
-        { type: 'http', scheme: 'bearer', description: 'The executor secret' },
-        'executor',
-      )
-      .build(),
-  );
-  SwaggerModule.setup('docs', app, document, {
+  SwaggerModule.setup('docs', app, buildOpenApiDocument(app, config.version), {
     jsonDocumentUrl: 'docs-json',
     yamlDocumentUrl: 'docs-yaml',
   });

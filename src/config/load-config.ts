@@ -24,10 +24,10 @@ export function readDotEnv(file = resolve(process.cwd(), '.env')): Record<string
   return parseEnv(readFileSync(file, 'utf8')) as Record<string, string>;
 }
 
-/** Builds the whole configuration once; throws `InvalidConfigError` listing every problem. */
 /** What the OpenRuntimes images need to install packages, unpack archives and start as root. */
 const DEFAULT_RUNTIME_CAPABILITIES = ['CHOWN', 'DAC_OVERRIDE', 'FOWNER', 'SETGID', 'SETUID'];
 
+/** Builds the whole configuration once; throws `InvalidConfigError` listing every problem. */
 export function loadConfig(
   env: Record<string, string | undefined>,
   packageVersion = '0.0.0',

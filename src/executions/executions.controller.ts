@@ -48,7 +48,7 @@ export class ExecutionsController {
   @RateLimit('executionCreate')
   @ApiOperation({ summary: 'Run a task: queues an execution and answers at once with it, pending' })
   @ApiHeader({
-    name: 'Idempotency-Key',
+    name: 'idempotency-key',
     required: false,
     description: 'A retried POST with the same key returns the same execution',
   })

@@ -8,19 +8,26 @@ import { ExecutionsRepository } from './executions.repository';
 import { ExecutionQueueProducer } from './queue/execution-queue.producer';
 import { WorkerBeat, workerKeyPrefix } from './queue/worker-heartbeat.service';
 
+class WorkerBeatDto implements WorkerBeat {
+  @ApiProperty({ example: 'host-123' })
+  id!: string;
+
+  @ApiProperty({ example: 'host' })
+  hostname!: string;
+
+  @ApiProperty({ example: 4, description: 'Sandboxes the worker runs at once' })
+  concurrency!: number;
+
+  @ApiProperty({ example: 1, description: 'Executions running on it now' })
+  active!: number;
+
+  @ApiProperty({ example: '2026-01-01T00:00:00.000Z', format: 'date-time' })
+  last_heartbeat!: string;
+}
+
 class WorkersHealthDto {
-  @ApiProperty({
-    example: [
-      {
-        id: 'host-123',
-        hostname: 'host',
-        concurrency: 4,
-        active: 1,
-        last_heartbeat: '2026-01-01T00:00:00.000Z',
-      },
-    ],
-  })
-  workers!: WorkerBeat[];
+  @ApiProperty({ type: [WorkerBeatDto] })
+  workers!: WorkerBeatDto[];
 
   @ApiProperty({ example: { waiting: 0, active: 1, delayed: 0, failed: 0, completed: 10 } })
   queue!: Record<string, number>;

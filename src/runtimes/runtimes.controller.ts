@@ -1,18 +1,8 @@
-import {
-  Controller,
-  Delete,
-  Get,
-  Header,
-  HttpCode,
-  Param,
-  Post,
-  Query,
-  Res,
-  UseGuards,
-} from '@nestjs/common';
+import { CreateRuntimeBodyDto, RuntimeCommandBodyDto } from './dto/runtime-request-bodies.dto';
+import { ExecutorApi } from './http/executor-api.decorator';
+import { Controller, Delete, Get, Header, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import type { FastifyReply } from 'fastify';
 import {
-  ApiBearerAuth,
   ApiBody,
   ApiConflictResponse,
   ApiCreatedResponse,
@@ -20,10 +10,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
-  ApiTags,
-  ApiUnauthorizedResponse,
 } from '@nestjs/swagger';
-import { ExecutorAuth } from '../common';
 import { InjectConfig, RuncellConfig } from '../config';
 import {
   CommandResponseDto,
@@ -31,7 +18,6 @@ import {
   ExecutorErrorDto,
   RuntimeDto,
 } from './dto/runtime.dto';
-import { ExecutorAuthGuard } from './http/executor-auth.guard';
 import { ExecutorParams } from './http/executor-params.decorator';
 import {
   parseCommandParams,
@@ -45,11 +31,7 @@ import { RuntimesService } from './runtimes.service';
 
 const JSON_UTF8 = 'application/json; charset=UTF-8';
 
-@ApiTags('executor')
-@ApiBearerAuth('executor')
-@ApiUnauthorizedResponse({ type: ExecutorErrorDto, description: '`general_unauthorized`' })
-@ExecutorAuth()
-@UseGuards(ExecutorAuthGuard)
+@ExecutorApi()
 @Controller('v1/runtimes')
 export class RuntimesController {
   constructor(
@@ -63,7 +45,10 @@ export class RuntimesController {
   @HttpCode(201)
   @Header('content-type', JSON_UTF8)
   @ApiOperation({ summary: 'Create a runtime container' })
-  @ApiBody({ description: 'OpenRuntimes create parameters (JSON, multipart or urlencoded)' })
+  @ApiBody({
+    type: CreateRuntimeBodyDto,
+    description: 'OpenRuntimes create parameters (JSON, multipart or urlencoded)',
+  })
   @ApiCreatedResponse({ type: CreateRuntimeResponseDto })
   @ApiConflictResponse({ type: ExecutorErrorDto, description: '`runtime_conflict`' })
   create(@ExecutorParams() params: Record<string, unknown>) {
@@ -123,7 +108,7 @@ export class RuntimesController {
   @HttpCode(200)
   @Header('content-type', JSON_UTF8)
   @ApiOperation({ summary: 'Run a shell command inside a runtime' })
-  @ApiBody({ description: '`command` (required) and `timeout` in seconds (default 600)' })
+  @ApiBody({ type: RuntimeCommandBodyDto })
   @ApiOkResponse({ type: CommandResponseDto })
   @ApiNotFoundResponse({ type: ExecutorErrorDto, description: '`runtime_not_found`' })
   runCommand(

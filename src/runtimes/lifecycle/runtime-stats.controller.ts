@@ -1,21 +1,9 @@
-import { Controller, Get, UseGuards } from '@nestjs/common';
-import {
-  ApiBearerAuth,
-  ApiOkResponse,
-  ApiOperation,
-  ApiTags,
-  ApiUnauthorizedResponse,
-} from '@nestjs/swagger';
-import { ExecutorAuth } from '../../common';
-import { ExecutorErrorDto } from '../dto/runtime.dto';
-import { ExecutorAuthGuard } from '../http/executor-auth.guard';
+import { ExecutorApi } from '../http/executor-api.decorator';
+import { Controller, Get } from '@nestjs/common';
+import { ApiOkResponse, ApiOperation } from '@nestjs/swagger';
 import { ExecutorStats, RuntimeStatsService } from './runtime-stats.service';
 
-@ApiTags('executor')
-@ApiBearerAuth('executor')
-@ApiUnauthorizedResponse({ type: ExecutorErrorDto, description: '`general_unauthorized`' })
-@ExecutorAuth()
-@UseGuards(ExecutorAuthGuard)
+@ExecutorApi()
 @Controller('v1/health')
 export class RuntimeStatsController {
   constructor(private readonly stats: RuntimeStatsService) {}
