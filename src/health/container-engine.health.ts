@@ -1,7 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { CONTAINER_ENGINE, ContainerEngine } from '../container-engine';
-import { withTimeout } from './with-timeout';
+import { settleWithin } from '../common/deadline';
 
 @Injectable()
 export class ContainerEngineHealthIndicator {
@@ -13,7 +13,11 @@ export class ContainerEngineHealthIndicator {
   async check(key: string, timeoutMs: number) {
     const indicator = this.indicators.check(key);
     try {
-      await withTimeout(this.engine.ping(), timeoutMs, 'Docker Engine did not answer in time');
+      await settleWithin(
+        this.engine.ping(),
+        timeoutMs,
+        () => new Error('Docker Engine did not answer in time'),
+      );
       return indicator.up();
     } catch (error) {
       return indicator.down({

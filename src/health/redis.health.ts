@@ -2,7 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import Redis from 'ioredis';
 import { REDIS_CLIENT } from '../redis/redis.module';
-import { withTimeout } from './with-timeout';
+import { settleWithin } from '../common/deadline';
 
 @Injectable()
 export class RedisHealthIndicator {
@@ -14,7 +14,11 @@ export class RedisHealthIndicator {
   async check(key: string, timeoutMs: number) {
     const indicator = this.indicators.check(key);
     try {
-      await withTimeout(this.redis.ping(), timeoutMs, 'Redis did not answer in time');
+      await settleWithin(
+        this.redis.ping(),
+        timeoutMs,
+        () => new Error('Redis did not answer in time'),
+      );
       return indicator.up();
     } catch (error) {
       return indicator.down({

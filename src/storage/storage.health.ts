@@ -1,3 +1,4 @@
+import { settleWithin } from '../common/deadline';
 import { Inject, Injectable } from '@nestjs/common';
 import { HealthIndicatorService } from '@nestjs/terminus';
 import { BUILD_CACHE_STORAGE, STORAGE, StorageDriver } from './storage-driver';
@@ -25,19 +26,12 @@ export class StorageHealthIndicator {
   }
 }
 
-async function withDeadline(work: Promise<void>, timeoutMs: number, device: StorageDriver) {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_, reject) => {
-    timer = setTimeout(
-      () => reject(new Error(`${device.description} did not answer in time`)),
-      timeoutMs,
-    );
-  });
-  try {
-    await Promise.race([work, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
+function withDeadline(work: Promise<void>, timeoutMs: number, device: StorageDriver) {
+  return settleWithin(
+    work,
+    timeoutMs,
+    () => new Error(`${device.description} did not answer in time`),
+  );
 }
 
 function messageOf(error: unknown): string {

@@ -1,3 +1,4 @@
+import { settleWithin } from '../../common/deadline';
 import { Injectable } from '@nestjs/common';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ShutdownState } from '../../common/lifecycle/shutdown-state';
@@ -229,18 +230,11 @@ function formatBytes(bytes: number): string {
   return bytes % (1024 * 1024) === 0 ? `${bytes / (1024 * 1024)} MiB` : `${bytes} bytes`;
 }
 
-/** Waits for `promise` until `deadline`, then fails with `runtime_timeout`. */
-async function withDeadline<T>(promise: Promise<T>, deadline: number): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(
-      () => reject(new ExecutorError(ExecutorErrorType.RUNTIME_TIMEOUT)),
-      Math.max(deadline - Date.now(), 0),
-    );
-  });
-  try {
-    return await Promise.race([promise, timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
+/** Waits for `promise` until `deadline` (epoch ms), then fails with `runtime_timeout`. */
+function withDeadline<T>(promise: Promise<T>, deadline: number): Promise<T> {
+  return settleWithin(
+    promise,
+    deadline - Date.now(),
+    () => new ExecutorError(ExecutorErrorType.RUNTIME_TIMEOUT),
+  );
 }
