@@ -22,7 +22,7 @@ import { toContainerInfo, toContainerSummary, toCreateOptions } from './docker-s
 import { ipv4Gateway, networkSubnets } from './docker-network.mapper';
 import { isEmptyStatsSample, toContainerStats } from './docker-stats.mapper';
 import { isDockerHubImage } from './image-registry';
-import { CappedBuffer, LineSplitter, StreamDemuxer } from './stream-demuxer';
+import { CappedBuffer, followJsonLines, StreamDemuxer } from './stream-demuxer';
 
 export interface DockerConnection {
   /** `unix:///path`, a bare socket path, or `tcp://host:port` / `http://host:port`. */
@@ -255,7 +255,7 @@ export class DockerContainerEngine implements ContainerEngine {
     } catch (error) {
       throw toEngineError(error, `Streaming stats of container ${id}`);
     }
-    const lines = new LineSplitter((line) => {
+    return followJsonLines(stream, (line) => {
       let sample: Docker.ContainerStats;
       try {
         sample = JSON.parse(line) as Docker.ContainerStats;
@@ -264,13 +264,6 @@ export class DockerContainerEngine implements ContainerEngine {
       }
       if (!isEmptyStatsSample(sample)) onSample(toContainerStats(sample));
     });
-    const ended = new Promise<void>((resolve) => {
-      stream.on('data', (chunk: Buffer) => lines.push(chunk));
-      stream.on('end', () => resolve());
-      stream.on('close', () => resolve());
-      stream.on('error', () => resolve());
-    });
-    return { stop: () => stream.destroy(), ended };
   }
 
   streamContainerEvents(

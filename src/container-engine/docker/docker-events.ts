@@ -2,7 +2,7 @@ import type Docker from 'dockerode';
 import type { Readable } from 'node:stream';
 import { ContainerEvent, StatsStream } from '../container-engine';
 import { toEngineError } from './docker-errors';
-import { LineSplitter } from './stream-demuxer';
+import { followJsonLines } from './stream-demuxer';
 
 interface DockerEventMessage {
   Type?: string;
@@ -27,7 +27,7 @@ export async function streamContainerEvents(
   } catch (error) {
     throw toEngineError(error, 'Following container events');
   }
-  const lines = new LineSplitter((line) => {
+  return followJsonLines(stream, (line) => {
     let message: DockerEventMessage;
     try {
       message = JSON.parse(line) as DockerEventMessage;
@@ -40,11 +40,4 @@ export async function streamContainerEvents(
     const action = message.Action.split(':', 1)[0].trim();
     onEvent({ containerId: id, name: message.Actor?.Attributes?.name ?? '', action });
   });
-  const ended = new Promise<void>((resolve) => {
-    stream.on('data', (chunk: Buffer) => lines.push(chunk));
-    stream.on('end', () => resolve());
-    stream.on('close', () => resolve());
-    stream.on('error', () => resolve());
-  });
-  return { stop: () => stream.destroy(), ended };
 }

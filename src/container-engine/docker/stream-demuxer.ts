@@ -68,3 +68,18 @@ export class LineSplitter {
     }
   }
 }
+
+/** Feeds a daemon's JSON-lines stream to `onLine`; the feed resolves `ended` however it stops. */
+export function followJsonLines(
+  stream: NodeJS.ReadableStream & { destroy(): void },
+  onLine: (line: string) => void,
+): { stop(): void; ended: Promise<void> } {
+  const lines = new LineSplitter(onLine);
+  const ended = new Promise<void>((resolve) => {
+    stream.on('data', (chunk: Buffer) => lines.push(chunk));
+    stream.on('end', () => resolve());
+    stream.on('close', () => resolve());
+    stream.on('error', () => resolve());
+  });
+  return { stop: () => stream.destroy(), ended };
+}
