@@ -13,6 +13,7 @@ import { MetricsModule } from './metrics/metrics.module';
 import { RedisModule } from './redis/redis.module';
 import { RuntimesModule } from './runtimes/runtimes.module';
 import { StorageModule } from './storage';
+import { LanguagesModule } from './languages/languages.module';
 import { TasksModule } from './tasks/tasks.module';
 
 export interface AppOptions {
@@ -36,6 +37,7 @@ export class AppModule {
         StorageModule,
         HealthModule,
         AuthModule,
+        LanguagesModule,
         TasksModule,
         ExecutionsModule.forRole(config.appRole),
         RuntimesModule,

@@ -174,6 +174,10 @@ export function loadConfig(
       sandboxPidsLimit: read.int('SANDBOX_PIDS_LIMIT', 64, { min: 8 }),
       sandboxImagePrefix: read.string('SANDBOX_IMAGE_PREFIX', 'runcell/sandbox-'),
       sandboxImageTag: read.string('SANDBOX_IMAGE_TAG', '1'),
+      compileTimeoutMs: read.int('COMPILE_TIMEOUT_SECONDS', 60, { min: 1, max: 600 }) * 1000,
+      compileMemoryMb: read.int('COMPILE_MEMORY_MB', 1024, { min: 64, max: 16384 }),
+      compileOutputCapBytes: read.bytes('COMPILE_OUTPUT_CAP', 64 * 1024),
+      buildOutputMaxBytes: read.bytes('BUILD_OUTPUT_MAX', 64 * MIB),
     },
   };
 
