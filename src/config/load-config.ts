@@ -182,6 +182,10 @@ export function loadConfig(
   };
 
   for (const problem of storageConfigProblems(config.executor)) read.problem(problem);
+  // The build output passes through the sandboxes' /tmp tmpfs and the file-size limit (64 MiB).
+  if (config.executions.buildOutputMaxBytes > 64 * MIB) {
+    read.problem('BUILD_OUTPUT_MAX must be at most 64MB');
+  }
   if (read.problems.length > 0) throw new InvalidConfigError(read.problems);
   return config;
 }
