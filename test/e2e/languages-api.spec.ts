@@ -51,6 +51,22 @@ describe('languages through the API (API → queue → worker → compile and ru
     expect(byName.get('python')).toMatchObject({ extension: 'py', compiled: false, compile: null });
   });
 
+  it('documents the route and the compile fields in the OpenAPI document', async () => {
+    const document = (await sut.inject({ method: 'GET', url: '/docs-json' })).json();
+    expect(document.paths['/api/v1/languages']).toHaveProperty('get');
+    expect(Object.keys(document.components.schemas.LanguageDto.properties)).toEqual(
+      expect.arrayContaining(['name', 'version', 'extension', 'compiled', 'defaults', 'compile']),
+    );
+    expect(Object.keys(document.components.schemas.ExecutionDto.properties)).toEqual(
+      expect.arrayContaining([
+        'compile_status',
+        'compile_output',
+        'compile_exit_code',
+        'compile_duration_ms',
+      ]),
+    );
+  });
+
   it('refuses an unknown script_type with 400 and the list of languages', async () => {
     const response = await sut.inject({
       method: 'POST',

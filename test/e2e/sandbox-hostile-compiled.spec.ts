@@ -294,6 +294,20 @@ describe('Sandbox runner against hostile compiled programs (real Docker, C and G
     expect(await slow.leftovers()).toEqual([]);
   });
 
+  it('a cancel during the compile stage kills the compiler at once', async () => {
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 500);
+    const started = Date.now();
+    const result = await run({
+      language: 'c',
+      script: '#include "/dev/zero"\nint main(void) { return 0; }\n',
+      signal: controller.signal,
+    });
+    expect(result.status).toBe('cancelled');
+    expect(result.compile?.status).toBe('cancelled');
+    expect(Date.now() - started).toBeLessThan(5000);
+  });
+
   it('a compiler that runs out of its compile memory fails the compile, not the host', async () => {
     const small = sandboxHarness({ COMPILE_MEMORY_MB: '128' });
     const result = await small.run({
