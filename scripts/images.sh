@@ -4,8 +4,9 @@
 #   bash scripts/images.sh [--force] [NAME...]
 #
 # NAME is an image key (base, sandbox-python, sandbox-javascript, sandbox-typescript,
-# sandbox-bash, node-v5, node-v2), a group (sandbox, node, all) or a full reference such as
-# runcell/node:v5. Default: all. Parents are always brought up to date first.
+# sandbox-bash, sandbox-<language> for every recipe in docker/images/sandbox-lang/languages,
+# node-v5, node-v2), a language name (go), a group (sandbox, node, all) or a full reference such
+# as runcell/node:v5. Default: all. Parents are always brought up to date first.
 # `runcell` (or runcell/runcell:local) also builds the service image itself
 # (scripts/build-runcell-image.sh); it is not part of `all`.
 #
@@ -33,7 +34,10 @@ FORCE=${RUNCELL_IMAGES_FORCE:-0}
 # the classic builder works offline with a local FROM image.
 export DOCKER_BUILDKIT=0
 
+# Language sandboxes: one recipe each in docker/images/sandbox-lang/languages/<name>.sh.
+LANGUAGE_SANDBOXES=(c cpp go rust java ruby php lua perl)
 ORDER=(base sandbox-python sandbox-javascript sandbox-typescript sandbox-bash node-v5 node-v2)
+for lang in "${LANGUAGE_SANDBOXES[@]}"; do ORDER+=("sandbox-$lang"); done
 declare -A REF=(
   [base]=runcell/base:bookworm
   [sandbox-python]=runcell/sandbox-python:1
@@ -53,6 +57,20 @@ declare -A BUILD_ARGS=(
   [sandbox-typescript]="LANGUAGE=typescript" [sandbox-bash]="LANGUAGE=bash"
   [node-v5]="" [node-v2]=""
 )
+# How each sandbox image reports its language's version (GET /api/v1/languages reads it from the
+# image label runcell.language-version, stamped after the build).
+declare -A VERSION_CMD=(
+  [sandbox-python]="python3 -c 'import platform; print(platform.python_version())'"
+  [sandbox-javascript]="node -p process.versions.node"
+  [sandbox-typescript]="node -p process.versions.node"
+  [sandbox-bash]='echo "${BASH_VERSINFO[0]}.${BASH_VERSINFO[1]}.${BASH_VERSINFO[2]}"'
+)
+for lang in "${LANGUAGE_SANDBOXES[@]}"; do
+  VERSION_CMD[sandbox-$lang]="run-task --version"
+  REF[sandbox-$lang]=runcell/sandbox-$lang:1
+  CONTEXT[sandbox-$lang]=sandbox-lang
+  BUILD_ARGS[sandbox-$lang]="LANGUAGE=$lang"
+done
 
 say() { printf '%s\n' "$*"; }
 die() { printf 'images: %s\n' "$*" >&2; exit 1; }
@@ -69,10 +87,10 @@ want() {
   case "$1" in
     runcell | runcell/runcell:local) BUILD_SERVICE_IMAGE=1 ;;
     all) for key in "${ORDER[@]}"; do WANTED[$key]=1; done ;;
-    sandbox | sandboxes) for key in sandbox-python sandbox-javascript sandbox-typescript sandbox-bash; do WANTED[$key]=1; done ;;
+    sandbox | sandboxes) for key in "${ORDER[@]}"; do [[ $key != sandbox-* ]] || WANTED[$key]=1; done ;;
     node | runtimes) WANTED[node-v5]=1; WANTED[node-v2]=1 ;;
-    python | javascript | typescript | bash) WANTED[sandbox-$1]=1 ;;
     *)
+      if [ -n "${REF[sandbox-$1]:-}" ]; then WANTED[sandbox-$1]=1; return; fi
       for key in "${ORDER[@]}"; do
         if [ "$1" = "$key" ] || [ "$1" = "${REF[$key]}" ]; then WANTED[$key]=1; return; fi
       done
@@ -107,12 +125,20 @@ id_of() { docker image inspect --format '{{.Id}}' "$1" 2>/dev/null || true; }
 
 # sha256 over the relative path, executable bit and content of every file under DIR, plus
 # any extra strings given (build arguments, parent image ID, mirrors).
+# A language sandbox (LANGUAGE=x among the extras) hashes its own recipe only, so a new language
+# does not rebuild the others.
 hash_inputs() {
-  local dir=$1 f
+  local dir=$1 f extra
+  local select=(-type f)
   shift
+  for extra in "$@"; do
+    if [[ $extra == LANGUAGE=* ]] && [ -d "$dir/languages" ]; then
+      select=(-type f "(" -not -path "./languages/*" -o -path "./languages/${extra#LANGUAGE=}.sh" ")")
+    fi
+  done
   {
     printf 'extra %s\n' "$@"
-    (cd "$dir" && find . -type f -print0 | LC_ALL=C sort -z | while IFS= read -r -d '' f; do
+    (cd "$dir" && find . "${select[@]}" -print0 | LC_ALL=C sort -z | while IFS= read -r -d '' f; do
       if [ -x "$f" ]; then printf 'file %s x ' "$f"; else printf 'file %s - ' "$f"; fi
       sha256sum <"$f" | cut -d' ' -f1
     done)
@@ -172,6 +198,16 @@ build_dockerfile() {
   rm -f "$log"
 }
 
+# Adds the label runcell.language-version (what the image's VERSION_CMD prints) to a sandbox.
+stamp_version() {
+  local key=$1 ref=$2 version
+  version=$(docker run --rm --network none --read-only --user 10001:10001 --entrypoint bash "$ref" \
+    -c "${VERSION_CMD[$key]}" 2>/dev/null | head -n 1 | tr -cd 'A-Za-z0-9._+~-' | cut -c1-64)
+  [ -n "$version" ] || die "could not read the language version of $ref"
+  printf 'FROM %s\n' "$ref" | docker build -q --label "runcell.language-version=$version" -t "$ref" - >/dev/null ||
+    die "could not label $ref with its language version"
+}
+
 # --- main --------------------------------------------------------------------------------------
 total_start=$(now)
 built=0
@@ -187,6 +223,9 @@ for key in "${ORDER[@]}"; do
     hash=$(hash_inputs "$IMAGES_DIR/${CONTEXT[$key]}" "parent=$parent_id" ${BUILD_ARGS[$key]})
   fi
   if [ "$FORCE" != 1 ] && [ "$(label_of "$ref" runcell.inputs-hash)" = "$hash" ]; then
+    if [ -n "${VERSION_CMD[$key]:-}" ] && [ -z "$(label_of "$ref" runcell.language-version)" ]; then
+      stamp_version "$key" "$ref"
+    fi
     printf '%-20s %-30s up to date\n' "$key" "$ref"
     continue
   fi
@@ -195,6 +234,7 @@ for key in "${ORDER[@]}"; do
   # A progress hint on terminals only; logs get one line per image.
   [ ! -t 1 ] || printf '%-20s %-30s building...\r' "$key" "$ref"
   if [ "$key" = base ]; then build_base "$ref" "$hash"; else build_dockerfile "$key" "$ref" "$hash"; fi
+  [ -z "${VERSION_CMD[$key]:-}" ] || stamp_version "$key" "$ref"
   remember_stale "$old_id" "$(id_of "$ref")"
   built=$((built + 1))
   size=$(docker image inspect --format '{{.Size}}' "$ref" | awk '{ printf "%.0f MB", $1 / 1000000 }')

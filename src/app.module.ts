@@ -16,6 +16,7 @@ import { RedisModule } from './redis/redis.module';
 import { ExecutorErrorRenderer } from './runtimes/http/executor-error.renderer';
 import { RuntimesModule } from './runtimes/runtimes.module';
 import { StorageModule } from './storage';
+import { LanguagesModule } from './languages/languages.module';
 import { TasksModule } from './tasks/tasks.module';
 
 export interface AppOptions {
@@ -39,6 +40,7 @@ export class AppModule {
         StorageModule,
         HealthModule,
         AuthModule,
+        LanguagesModule,
         TasksModule,
         ExecutionsModule.forRole(config.appRole),
         RuntimesModule,

@@ -151,6 +151,15 @@ export function renderMarkdown(results: BenchResults): string {
       '',
       `Target ≤ ${TARGETS.taskRatio}×: ${verdict(taskRatio <= TARGETS.taskRatio)}.`,
       '',
+      'Hello world per language, POST → finished (compiled languages include their compile stage):',
+      '',
+      '| Language | runs | median | max | compile stage median |',
+      '|---|---|---|---|---|',
+      ...(tasks.languages ?? []).map(
+        (language) =>
+          `| ${language.language} | ${language.runs} | ${round(language.medianMs, 1)} | ${round(language.maxMs, 1)} | ${language.compileMedianMs === null ? '—' : round(language.compileMedianMs, 1)} |`,
+      ),
+      '',
       `Batch: ${batch.size} executions queued at once → ${batch.completed} completed, ${batch.otherTerminal} other terminal, **${batch.lost} lost**, in ${batch.seconds} s = ${batch.perSecond} executions/s (raw sequential \`docker run\` would be ≈ ${round(1000 / tasks.rawMedian, 2)}/s).`,
       '',
     );

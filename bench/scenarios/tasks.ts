@@ -3,13 +3,31 @@ import { join } from 'node:path';
 import { DataSource } from 'typeorm';
 import { ROOT, sampleRss, sleep } from '../lib/processes';
 import { BENCH_LABEL, RuncellUnderTest } from '../lib/runcell';
-import { PairedSamples, pairedSamples, timed } from '../lib/stats';
+import { median, PairedSamples, pairedSamples, timed } from '../lib/stats';
 import { registerUser } from './api';
 
 const SCRIPT = 'print("hello")';
 const EXPECTED_STDOUT = 'hello\n';
 const TERMINAL = ['completed', 'failed', 'timeout', 'cancelled'];
 const MIB = 1024 * 1024;
+/** Hello worlds timed POST → finished, the compiled ones including their compile stage. */
+const HELLO_WORLDS = [
+  { language: 'python', script: SCRIPT },
+  {
+    language: 'go',
+    script: 'package main\n\nimport "fmt"\n\nfunc main() {\n\tfmt.Println("hello")\n}\n',
+  },
+  { language: 'c', script: '#include <stdio.h>\nint main(void) { puts("hello"); return 0; }\n' },
+];
+
+export interface LanguageLatency {
+  language: string;
+  runs: number;
+  medianMs: number;
+  maxMs: number;
+  /** Median of the compile stage alone (compiled languages). */
+  compileMedianMs: number | null;
+}
 const BATCH_DEADLINE_MS = 10 * 60_000;
 
 export interface TasksResult extends PairedSamples {
@@ -22,6 +40,7 @@ export interface TasksResult extends PairedSamples {
     lost: number;
     rssUnderLoad: { peakMiB: number; medianMiB: number };
   };
+  languages: LanguageLatency[];
 }
 
 /**
@@ -45,31 +64,61 @@ export async function measureTasks(
   const runcellMs: number[] = [];
   const rawMs: number[] = [];
   for (let index = 0; index < runs; index += 1) {
-    const { ms, value } = await timed(async () => {
-      const created = (await api('POST', `/api/v1/tasks/${task.id}/executions`, {})) as {
-        id: string;
-      };
-      for (;;) {
-        const execution = (await api('GET', `/api/v1/executions/${created.id}`)) as {
-          status: string;
-          stdout: string;
-        };
-        if (TERMINAL.includes(execution.status)) return execution;
-        await sleep(10);
-      }
-    });
-    if (value.status !== 'completed' || value.stdout !== EXPECTED_STDOUT) {
-      throw new Error(`execution ended ${value.status}: ${JSON.stringify(value)}`);
-    }
+    const { ms } = await timed(() => executeToCompletion(api, task.id));
     runcellMs.push(ms);
     rawMs.push(await rawDockerRun(task.memory_mb, task.cpus, runcell.env));
+  }
+
+  const languages: LanguageLatency[] = [];
+  for (const hello of HELLO_WORLDS) {
+    const languageTask = (await api('POST', '/api/v1/tasks', {
+      name: `bench-${hello.language}`,
+      script_content: hello.script,
+      script_type: hello.language,
+    })) as { id: string };
+    const totalMs: number[] = [];
+    const compileMs: number[] = [];
+    for (let index = 0; index < runs; index += 1) {
+      const { ms, value } = await timed(() => executeToCompletion(api, languageTask.id));
+      totalMs.push(ms);
+      if (value.compile_duration_ms !== null) compileMs.push(value.compile_duration_ms);
+    }
+    languages.push({
+      language: hello.language,
+      runs,
+      medianMs: median(totalMs),
+      maxMs: Math.max(...totalMs),
+      compileMedianMs: compileMs.length > 0 ? median(compileMs) : null,
+    });
   }
 
   const batch = await runBatch(runcell, api, task.id, batchSize);
   return {
     ...pairedSamples(runcellMs, rawMs),
     batch,
+    languages,
   };
+}
+
+interface FinishedExecution {
+  status: string;
+  stdout: string;
+  compile_duration_ms: number | null;
+}
+
+/** POST an execution, poll it every 10 ms to a terminal status; it must print "hello". */
+async function executeToCompletion(api: Api, taskId: string): Promise<FinishedExecution> {
+  const created = (await api('POST', `/api/v1/tasks/${taskId}/executions`, {})) as { id: string };
+  for (;;) {
+    const execution = (await api('GET', `/api/v1/executions/${created.id}`)) as FinishedExecution;
+    if (TERMINAL.includes(execution.status)) {
+      if (execution.status !== 'completed' || execution.stdout !== EXPECTED_STDOUT) {
+        throw new Error(`execution ended ${execution.status}: ${JSON.stringify(execution)}`);
+      }
+      return execution;
+    }
+    await sleep(10);
+  }
 }
 
 type Api = (method: string, path: string, body?: unknown) => Promise<unknown>;

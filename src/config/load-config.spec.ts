@@ -76,6 +76,21 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('reads the compile stage limits and bounds the build output', () => {
+    expect(loadConfig({}).executions).toMatchObject({
+      compileTimeoutMs: 60_000,
+      compileMemoryMb: 1024,
+      compileOutputCapBytes: 64 * 1024,
+      buildOutputMaxBytes: 64 * 1024 * 1024,
+    });
+    expect(
+      loadConfig({ COMPILE_TIMEOUT_SECONDS: '5', COMPILE_OUTPUT_CAP: '1KB' }).executions,
+    ).toMatchObject({ compileTimeoutMs: 5000, compileOutputCapBytes: 1024 });
+    expect(configProblems({ BUILD_OUTPUT_MAX: '65MB' })).toEqual([
+      expect.stringContaining('BUILD_OUTPUT_MAX'),
+    ]);
+  });
+
   it('keeps the legacy storage variables for the storage drivers', () => {
     const legacy = {
       OPR_EXECUTOR_STORAGE_DEVICE: 's3',

@@ -188,10 +188,18 @@ export function loadConfig(
       sandboxPidsLimit: read.int('SANDBOX_PIDS_LIMIT', 64, { min: 8 }),
       sandboxImagePrefix: read.string('SANDBOX_IMAGE_PREFIX', 'runcell/sandbox-'),
       sandboxImageTag: read.string('SANDBOX_IMAGE_TAG', '1'),
+      compileTimeoutMs: read.int('COMPILE_TIMEOUT_SECONDS', 60, { min: 1, max: 600 }) * 1000,
+      compileMemoryMb: read.int('COMPILE_MEMORY_MB', 1024, { min: 64, max: 16384 }),
+      compileOutputCapBytes: read.bytes('COMPILE_OUTPUT_CAP', 64 * 1024),
+      buildOutputMaxBytes: read.bytes('BUILD_OUTPUT_MAX', 64 * MIB),
     },
   };
 
   for (const problem of storageConfigProblems(config.executor)) read.problem(problem);
+  // The build output passes through the sandboxes' /tmp tmpfs and the file-size limit (64 MiB).
+  if (config.executions.buildOutputMaxBytes > 64 * MIB) {
+    read.problem('BUILD_OUTPUT_MAX must be at most 64MB');
+  }
   if (read.problems.length > 0) throw new InvalidConfigError(read.problems);
   return config;
 }

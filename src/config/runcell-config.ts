@@ -128,6 +128,12 @@ export interface ExecutionsConfig {
   sandboxPidsLimit: number;
   sandboxImagePrefix: string;
   sandboxImageTag: string;
+  /** Compile stage of compiled languages: wall clock, memory, compiler-message cap. */
+  compileTimeoutMs: number;
+  compileMemoryMb: number;
+  compileOutputCapBytes: number;
+  /** Largest build output (tar of /build) passed from the compile to the run stage. */
+  buildOutputMaxBytes: number;
 }
 
 export interface RuncellConfig {

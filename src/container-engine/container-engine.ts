@@ -169,6 +169,8 @@ export class ContainerEngineError extends Error {
 export interface ContainerEngine {
   ping(): Promise<void>;
   imageExists(image: string): Promise<boolean>;
+  /** The labels of a local image; undefined when there is no such image. */
+  imageLabels(image: string): Promise<Record<string, string> | undefined>;
   /** Makes sure the image is present, pulling it when `pull` is true; `image_unavailable` otherwise. */
   ensureImage(image: string, options?: { pull?: boolean }): Promise<void>;
   createContainer(spec: ContainerSpec): Promise<string>;

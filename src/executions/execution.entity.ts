@@ -114,6 +114,22 @@ export class ExecutionEntity {
   @Column({ name: 'cpu_ms', type: 'bigint', nullable: true, transformer: bigintAsNumber })
   cpuMs!: number | null;
 
+  /** Compile stage of compiled languages; all null for interpreted ones. */
+  @Column({ name: 'compile_status', type: 'varchar', length: 16, nullable: true })
+  compileStatus!: string | null;
+
+  @Column({ name: 'compile_output', type: 'text', nullable: true })
+  compileOutput!: string | null;
+
+  @Column({ name: 'compile_output_truncated', type: 'boolean', nullable: true })
+  compileOutputTruncated!: boolean | null;
+
+  @Column({ name: 'compile_exit_code', type: 'integer', nullable: true })
+  compileExitCode!: number | null;
+
+  @Column({ name: 'compile_duration_ms', type: 'integer', nullable: true })
+  compileDurationMs!: number | null;
+
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' })
   createdAt!: Date;
 

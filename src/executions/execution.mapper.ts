@@ -23,6 +23,11 @@ export function toExecutionDto(execution: ExecutionEntity): ExecutionDto {
     run_ms: started === null || completed === null ? null : Math.max(0, completed - started),
     memory_peak_bytes: execution.memoryPeakBytes,
     cpu_ms: execution.cpuMs,
+    compile_status: execution.compileStatus,
+    compile_output: execution.compileOutput,
+    compile_output_truncated: execution.compileOutputTruncated,
+    compile_exit_code: execution.compileExitCode,
+    compile_duration_ms: execution.compileDurationMs,
     created_at: execution.createdAt.toISOString(),
   };
 }

@@ -19,6 +19,11 @@ export interface ExecutionOutcome {
   error: string | null;
   memoryPeakBytes: number | null;
   cpuMs: number | null;
+  compileStatus?: string | null;
+  compileOutput?: string | null;
+  compileOutputTruncated?: boolean | null;
+  compileExitCode?: number | null;
+  compileDurationMs?: number | null;
   startedAt?: Date;
   completedAt: Date;
 }

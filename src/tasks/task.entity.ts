@@ -6,8 +6,11 @@ import {
   UpdateDateColumn,
 } from 'typeorm';
 
-export const SCRIPT_TYPES = ['python', 'javascript', 'typescript', 'bash'] as const;
-export type ScriptType = (typeof SCRIPT_TYPES)[number];
+import { LANGUAGE_NAMES, LanguageName } from '../languages/language-registry';
+
+/** Every language of the registry (`GET /api/v1/languages`). */
+export const SCRIPT_TYPES = LANGUAGE_NAMES;
+export type ScriptType = LanguageName;
 
 export const TASK_STATUSES = [
   'pending',

@@ -1,3 +1,4 @@
+import { languageNamed } from '../languages/language-registry';
 import { Injectable } from '@nestjs/common';
 import { ModuleRef } from '@nestjs/core';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
@@ -27,6 +28,7 @@ export class TasksService {
   }
 
   async create(user: AuthenticatedUser, input: CreateTaskDto): Promise<TaskDto> {
+    const { defaults } = languageNamed(input.script_type);
     const task = await this.tasks.insert({
       userId: user.id,
       name: input.name,
@@ -34,8 +36,8 @@ export class TasksService {
       scriptContent: input.script_content,
       scriptType: input.script_type,
       priority: input.priority ?? 5,
-      timeoutSeconds: input.timeout_seconds ?? 30,
-      memoryMb: input.memory_mb ?? 256,
+      timeoutSeconds: input.timeout_seconds ?? defaults.timeoutSeconds,
+      memoryMb: input.memory_mb ?? defaults.memoryMb,
       cpus: input.cpus ?? 1,
       metadata: input.metadata ?? {},
     });

@@ -67,6 +67,18 @@ export class DockerContainerEngine implements ContainerEngine {
     }
   }
 
+  async imageLabels(image: string): Promise<Record<string, string> | undefined> {
+    try {
+      const info = (await this.docker.getImage(image).inspect()) as {
+        Config?: { Labels?: Record<string, string> | null };
+      };
+      return { ...(info.Config?.Labels ?? {}) };
+    } catch (error) {
+      if (isStatus(error, 404)) return undefined;
+      throw toEngineError(error, `Inspecting image ${image} failed`);
+    }
+  }
+
   async ensureImage(image: string, options: { pull?: boolean } = {}): Promise<void> {
     if (await this.imageExists(image)) return;
     if (!options.pull) {

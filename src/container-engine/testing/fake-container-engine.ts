@@ -60,6 +60,8 @@ type FailingMethod = keyof ContainerEngine;
 export class FakeContainerEngine implements ContainerEngine {
   readonly containers = new Map<string, FakeContainer>();
   readonly missingImages = new Set<string>();
+  /** Labels reported by `imageLabels` for present images (none given: no labels). */
+  readonly imageLabelsOf = new Map<string, Record<string, string>>();
   program: (spec: ContainerSpec, stdin: Buffer) => FakeProgram = () => ({ exitCode: 0 });
   private readonly internals = new Map<string, Internals>();
   private readonly failures = new Map<FailingMethod, ContainerEngineError>();
@@ -74,6 +76,12 @@ export class FakeContainerEngine implements ContainerEngine {
 
   imageExists(image: string): Promise<boolean> {
     return this.guard('imageExists', () => !this.missingImages.has(image));
+  }
+
+  imageLabels(image: string): Promise<Record<string, string> | undefined> {
+    return this.guard('imageLabels', () =>
+      this.missingImages.has(image) ? undefined : { ...(this.imageLabelsOf.get(image) ?? {}) },
+    );
   }
 
   ensureImage(image: string): Promise<void> {

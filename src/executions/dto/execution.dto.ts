@@ -26,6 +26,18 @@ export class ExecutionDto {
   @ApiProperty({ nullable: true, type: Number }) run_ms!: number | null;
   @ApiProperty({ nullable: true, type: Number }) memory_peak_bytes!: number | null;
   @ApiProperty({ nullable: true, type: Number }) cpu_ms!: number | null;
+  @ApiProperty({
+    nullable: true,
+    type: String,
+    enum: ['completed', 'failed', 'timeout', 'cancelled'],
+    description: 'Compile stage of compiled languages (null otherwise)',
+  })
+  compile_status!: string | null;
+  @ApiProperty({ nullable: true, type: String, description: "The compiler's messages" })
+  compile_output!: string | null;
+  @ApiProperty({ nullable: true, type: Boolean }) compile_output_truncated!: boolean | null;
+  @ApiProperty({ nullable: true, type: Number }) compile_exit_code!: number | null;
+  @ApiProperty({ nullable: true, type: Number }) compile_duration_ms!: number | null;
   @ApiProperty({ format: 'date-time' }) created_at!: string;
 }
 

@@ -101,9 +101,16 @@ export class ExecutionRunService {
       stderr: stripNul(result.stderr),
       stdoutTruncated: result.stdoutTruncated,
       stderrTruncated: result.stderrTruncated,
-      error: result.oomKilled ? 'The program ran out of memory and was killed' : null,
+      error:
+        (result.compile?.error ?? null) ||
+        (result.oomKilled ? 'The program ran out of memory and was killed' : null),
       memoryPeakBytes: result.memoryPeakBytes,
       cpuMs: result.cpuMs,
+      compileStatus: result.compile?.status ?? null,
+      compileOutput: result.compile ? stripNul(result.compile.output) : null,
+      compileOutputTruncated: result.compile?.outputTruncated ?? null,
+      compileExitCode: result.compile?.exitCode ?? null,
+      compileDurationMs: result.compile?.durationMs ?? null,
       startedAt: result.startedAt,
       completedAt: result.finishedAt,
     };

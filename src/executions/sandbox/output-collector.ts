@@ -31,6 +31,11 @@ export class OutputCollector {
     }
   }
 
+  /** The kept bytes, as they came. */
+  bytes(): Buffer {
+    return Buffer.concat(this.chunks, this.size);
+  }
+
   /** The kept bytes as UTF-8; a multi-byte character cut by the cap is dropped, not mangled. */
   text(): string {
     const bytes = Buffer.concat(this.chunks, this.size);

@@ -1,3 +1,4 @@
+import { languageNamed } from '../../languages/language-registry';
 import { buildSandboxContainerSpec, LABEL_EXECUTION_ID } from './sandbox-container.factory';
 
 describe('buildSandboxContainerSpec', () => {
@@ -11,10 +12,14 @@ describe('buildSandboxContainerSpec', () => {
       memoryMb: 96,
       cpus: 0.5,
     },
+    language: languageNamed('python'),
+    stage: 'run',
     image: 'runcell/sandbox-python:1',
     labels: { 'runcell.managed': 'true' },
     pidsLimit: 32,
     seccompProfile: '{"defaultAction":"SCMP_ACT_ERRNO"}',
+    compileMemoryMb: 512,
+    buildBytes: 1024,
   });
 
   it('names and labels the container after the execution', () => {
@@ -45,5 +50,48 @@ describe('buildSandboxContainerSpec', () => {
     expect(sut.tmpfs?.['/tmp']).toMatch(/noexec,nosuid,nodev,size=67108864/);
     expect(sut.tmpfs?.['/sandbox']).toMatch(/nosuid,nodev,size=16777216/);
     expect(sut.ulimits?.map((limit) => limit.name).sort()).toEqual(['core', 'fsize', 'nofile']);
+  });
+});
+
+describe('buildSandboxContainerSpec for a compiled language', () => {
+  const specOf = (stage: 'compile' | 'run') =>
+    buildSandboxContainerSpec({
+      request: {
+        executionId: 'exec-2',
+        language: 'go',
+        script: 'package main',
+        env: { GREETING: 'hi' },
+        timeoutMs: 1000,
+        memoryMb: 96,
+        cpus: 1,
+      },
+      language: languageNamed('go'),
+      stage,
+      image: 'runcell/sandbox-go:1',
+      labels: {},
+      pidsLimit: 32,
+      seccompProfile: '{}',
+      compileMemoryMb: 512,
+      buildBytes: 4096,
+    });
+
+  it('compiles in its own container with the compile memory, the compiler env and a noexec /build', () => {
+    const sut = specOf('compile');
+    expect(sut.name).toBe('runcell-sandbox-exec-2-compile');
+    expect(sut.memoryBytes).toBe(512 * 1024 * 1024);
+    expect(sut.env).not.toHaveProperty('GREETING');
+    expect(sut.env).toMatchObject({ GOCACHE: '/tmp/go-cache' });
+    expect(sut.tmpfs?.['/build']).toMatch(/^rw,noexec,nosuid,nodev,size=4096,/);
+  });
+
+  it('runs with the task memory, the task env and an exec-able but nosuid /build; /tmp stays noexec', () => {
+    const sut = specOf('run');
+    expect(sut.name).toBe('runcell-sandbox-exec-2');
+    expect(sut.memoryBytes).toBe(96 * 1024 * 1024);
+    expect(sut.env).toEqual({ GREETING: 'hi' });
+    expect(sut.tmpfs?.['/build']).toMatch(/^rw,exec,nosuid,nodev,size=4096,/);
+    expect(sut.tmpfs?.['/tmp']).toMatch(/noexec/);
+    expect(sut.tmpfs?.['/sandbox']).toMatch(/noexec/);
+    expect(sut).toMatchObject({ readOnlyRootfs: true, network: 'none', capDrop: ['ALL'] });
   });
 });

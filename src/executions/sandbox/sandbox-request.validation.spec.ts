@@ -32,7 +32,7 @@ describe('validateSandboxRequest', () => {
   it.each([
     ['an execution id that could escape a container name', { executionId: '../x' }],
     ['an empty execution id', { executionId: '' }],
-    ['an unknown language', { language: 'ruby' as SandboxRequest['language'] }],
+    ['an unknown language', { language: 'cobol' as SandboxRequest['language'] }],
     ['an env name with "="', { env: { 'A=B': 'x' } }],
     ['an env name starting with a digit', { env: { '1A': 'x' } }],
     ['an env value with a NUL byte', { env: { A: 'x\0y' } }],

@@ -1,5 +1,6 @@
 import { InvalidSandboxRequestError } from './sandbox.errors';
-import { SANDBOX_LANGUAGES, SandboxRequest } from './sandbox.types';
+import { isLanguageName, LANGUAGE_NAMES } from '../../languages/language-registry';
+import { SandboxRequest } from './sandbox.types';
 
 export const SANDBOX_LIMITS = {
   maxScriptBytes: 4 * 1024 * 1024,
@@ -39,8 +40,8 @@ export function validateSandboxRequest(request: SandboxRequest): void {
   if (typeof request.executionId !== 'string' || !EXECUTION_ID.test(request.executionId)) {
     problems.push('executionId must be 1-100 letters, digits, "_", "." or "-"');
   }
-  if (!(SANDBOX_LANGUAGES as readonly string[]).includes(request.language)) {
-    problems.push(`language must be one of ${SANDBOX_LANGUAGES.join(', ')}`);
+  if (!isLanguageName(request.language)) {
+    problems.push(`language must be one of ${LANGUAGE_NAMES.join(', ')}`);
   }
   if (typeof request.script !== 'string') {
     problems.push('script must be a string');

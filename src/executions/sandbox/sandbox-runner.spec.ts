@@ -142,4 +142,73 @@ describe('SandboxRunner (fake engine)', () => {
     expect(await outcome).toBeInstanceOf(SandboxInfrastructureError);
     expect(engine.containers.size).toBe(0);
   });
+
+  describe('a compiled language', () => {
+    const build = Buffer.from('tar bytes \u0000\n binary');
+
+    it('compiles in its own container, then runs the build output with the stdin', async () => {
+      const seen: { name: string; cmd: string[]; stdin: Buffer; memoryBytes?: number }[] = [];
+      engine.program = (spec, stdin) => {
+        seen.push({
+          name: spec.name ?? '',
+          cmd: spec.cmd ?? [],
+          stdin,
+          memoryBytes: spec.memoryBytes,
+        });
+        return spec.name?.endsWith('-compile')
+          ? { stdout: frameProgram(build), stderr: 'warning: unused', exitCode: 0 }
+          : { stdout: 'ran', exitCode: 0 };
+      };
+      const result = await sut.run(request({ language: 'c', script: 'int main;', stdin: 'in' }));
+      expect(seen.map((stage) => stage.name)).toEqual([
+        'runcell-sandbox-exec-1-compile',
+        'runcell-sandbox-exec-1',
+      ]);
+      expect(seen[0].cmd.slice(0, 3)).toEqual(['run-task', 'compile', 'main.c']);
+      expect(seen[0].stdin).toEqual(frameProgram('int main;'));
+      expect(seen[0].memoryBytes).toBe(config.executions.compileMemoryMb * 1024 * 1024);
+      expect(seen[1].cmd).toEqual(['run-task', 'artifact', '/build/main']);
+      expect(seen[1].stdin).toEqual(frameProgram(build, 'in'));
+      expect(result).toMatchObject({
+        status: 'completed',
+        stdout: 'ran',
+        compile: { status: 'completed', exitCode: 0, output: 'warning: unused', error: null },
+      });
+      expect(engine.containers.size).toBe(0);
+    });
+
+    it('never runs the program after a compile error, and says so', async () => {
+      const names: string[] = [];
+      engine.program = (spec) => {
+        names.push(spec.name ?? '');
+        return { stderr: 'main.c:1: error', exitCode: 1 };
+      };
+      const result = await sut.run(request({ language: 'c', script: 'oops' }));
+      expect(names).toEqual(['runcell-sandbox-exec-1-compile']);
+      expect(result).toMatchObject({
+        status: 'failed',
+        exitCode: null,
+        // The compiler's messages have their own cap (COMPILE_OUTPUT_CAP), not SANDBOX_OUTPUT_CAP (8 here).
+        compile: {
+          status: 'failed',
+          exitCode: 1,
+          output: 'main.c:1: error',
+          outputTruncated: false,
+        },
+      });
+      expect(result.compile?.error).toMatch(/Compilation failed/);
+    });
+
+    it('refuses a build output whose framing is wrong instead of passing it on', async () => {
+      const names: string[] = [];
+      engine.program = (spec) => {
+        names.push(spec.name ?? '');
+        return { stdout: '99\nshort', exitCode: 0 };
+      };
+      const result = await sut.run(request({ language: 'go', script: 'package main' }));
+      expect(names).toHaveLength(1);
+      expect(result.status).toBe('failed');
+      expect(result.compile?.error).toMatch(/did not produce a build output/);
+    });
+  });
 });

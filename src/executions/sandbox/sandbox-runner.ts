@@ -1,36 +1,31 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { InjectConfig, RuncellConfig } from '../../config';
 import {
-  Attachment,
   CONTAINER_ENGINE,
   ContainerEngine,
   ContainerEngineError,
   runcellLabels,
-  StatsStream,
 } from '../../container-engine';
+import { LanguageDefinition, languageNamed } from '../../languages/language-registry';
+import { compileFailed, readCompileStage } from './compile-stage';
 import { frameProgram } from './program-framing';
-import { OutputCollector } from './output-collector';
 import {
   buildSandboxContainerSpec,
   LABEL_EXECUTION_ID,
+  SandboxStage,
   sandboxName,
 } from './sandbox-container.factory';
 import { assertValidExecutionId, validateSandboxRequest } from './sandbox-request.validation';
-import { classifyRun, RunnerEnding } from './sandbox-result';
 import { SandboxInfrastructureError } from './sandbox.errors';
 import {
+  SandboxCompileResult,
   SandboxContainer,
   SandboxRequest,
   SandboxResult,
   SandboxRunnerContract,
 } from './sandbox.types';
 import { SANDBOX_SECCOMP_PROFILE, SeccompProfile } from './seccomp-profile';
-import { UsageMonitor } from './usage-monitor';
-
-/** How long past the timeout a container may take to report its exit before we give up on it. */
-const EXIT_GRACE_MS = 15_000;
-/** How long the output streams may take to drain after the main process exited. */
-const OUTPUT_DRAIN_MS = 2_000;
+import { StageInput, StageOutcome, superviseStage } from './stage-supervisor';
 
 /**
  * Runs one program in a fresh hardened container (see `buildSandboxContainerSpec`) and always
@@ -49,22 +44,83 @@ export class SandboxRunner implements SandboxRunnerContract {
 
   async run(request: SandboxRequest): Promise<SandboxResult> {
     validateSandboxRequest(request);
-    const name = sandboxName(request.executionId);
     if (request.signal?.aborted) return cancelledBeforeStart();
     // A retried job may find the sandbox of its earlier attempt.
     await this.removeSandboxOf(request.executionId);
+    const language = languageNamed(request.language);
+    const { executions } = this.config;
+    let payload = frameProgram(request.script, request.stdin);
+    let compile: SandboxCompileResult | null = null;
+    let compileStartedAt: Date | undefined;
+    if (language.compileCommand) {
+      const compiled = await this.runStage(request, language, 'compile', {
+        payload: frameProgram(request.script),
+        timeoutMs: executions.compileTimeoutMs,
+        // The framed build output: a decimal header line and the tar.
+        stdoutCap: executions.buildOutputMaxBytes + 16,
+        stderrCap: executions.compileOutputCapBytes,
+        signal: request.signal,
+      });
+      if (compiled === 'cancelled-before-start') return cancelledBeforeStart();
+      const { result, buildOutput } = readCompileStage(compiled, {
+        timeoutMs: executions.compileTimeoutMs,
+        memoryMb: executions.compileMemoryMb,
+        buildOutputMaxBytes: executions.buildOutputMaxBytes,
+      });
+      compile = result;
+      compileStartedAt = compiled.startedAt;
+      if (!buildOutput) return compileFailed(compiled, result);
+      payload = frameProgram(buildOutput, request.stdin);
+    }
+    const ran = await this.runStage(request, language, 'run', {
+      payload,
+      timeoutMs: request.timeoutMs,
+      stdoutCap: executions.outputCapBytes,
+      stderrCap: executions.outputCapBytes,
+      onOutput: request.onOutput,
+      signal: request.signal,
+    });
+    if (ran === 'cancelled-before-start') return { ...cancelledBeforeStart(), compile };
+    return {
+      status: ran.status,
+      compile,
+      exitCode: ran.exitCode,
+      stdout: ran.stdout.text(),
+      stderr: ran.stderr.text(),
+      stdoutTruncated: ran.stdout.truncated,
+      stderrTruncated: ran.stderr.truncated,
+      oomKilled: ran.oomKilled,
+      memoryPeakBytes: ran.memoryPeakBytes,
+      cpuMs: ran.cpuMs,
+      startedAt: compileStartedAt ?? ran.startedAt,
+      finishedAt: ran.finishedAt,
+    };
+  }
+
+  /** Creates, supervises and always removes the container of one stage. */
+  private async runStage(
+    request: SandboxRequest,
+    language: LanguageDefinition,
+    stage: SandboxStage,
+    input: StageInput,
+  ): Promise<StageOutcome | 'cancelled-before-start'> {
+    const name = sandboxName(request.executionId, stage);
     let containerId: string | undefined;
     try {
       containerId = await this.engine.createContainer(
         buildSandboxContainerSpec({
           request,
-          image: this.imageFor(request.language),
+          language,
+          stage,
+          image: this.imageFor(language.name),
           labels: runcellLabels(this.config.docker.instanceId, 'sandbox'),
           pidsLimit: this.config.executions.sandboxPidsLimit,
           seccompProfile: this.seccompProfile.content,
+          compileMemoryMb: this.config.executions.compileMemoryMb,
+          buildBytes: this.config.executions.buildOutputMaxBytes,
         }),
       );
-      return await this.supervise(containerId, request);
+      return await superviseStage(this.engine, containerId, input, this.logger);
     } catch (error) {
       throw toInfrastructureError(error, `Sandbox ${name} failed`);
     } finally {
@@ -75,7 +131,9 @@ export class SandboxRunner implements SandboxRunnerContract {
   async removeSandboxOf(executionId: string): Promise<boolean> {
     assertValidExecutionId(executionId);
     try {
-      return await this.engine.removeContainer(sandboxName(executionId));
+      const compile = await this.engine.removeContainer(sandboxName(executionId, 'compile'));
+      const run = await this.engine.removeContainer(sandboxName(executionId));
+      return compile || run;
     } catch (error) {
       throw toInfrastructureError(error, `Removing the sandbox of execution ${executionId} failed`);
     }
@@ -122,74 +180,9 @@ export class SandboxRunner implements SandboxRunnerContract {
     return removed;
   }
 
-  private imageFor(language: SandboxRequest['language']): string {
+  private imageFor(language: string): string {
     const { sandboxImagePrefix, sandboxImageTag } = this.config.executions;
     return `${sandboxImagePrefix}${language}:${sandboxImageTag}`;
-  }
-
-  private async supervise(containerId: string, request: SandboxRequest): Promise<SandboxResult> {
-    const cap = this.config.executions.outputCapBytes;
-    const stdout = new OutputCollector(cap, (chunk) => request.onOutput?.('stdout', chunk));
-    const stderr = new OutputCollector(cap, (chunk) => request.onOutput?.('stderr', chunk));
-    const usage = new UsageMonitor();
-    let ending: RunnerEnding;
-    let exited = false;
-    let timer: NodeJS.Timeout | undefined;
-    let stats: StatsStream | undefined;
-    const end = (reason: Exclude<RunnerEnding, undefined>) => {
-      if (exited || ending) return;
-      ending = reason;
-      this.engine.killContainer(containerId, 'SIGKILL').catch((error: unknown) => {
-        this.logger.warn(`Killing sandbox ${containerId} failed: ${String(error)}`);
-      });
-    };
-    const onAbort = () => end('cancelled');
-
-    const attachment: Attachment = await this.engine.attach(
-      containerId,
-      { onStdout: (chunk) => stdout.append(chunk), onStderr: (chunk) => stderr.append(chunk) },
-      { stdin: true },
-    );
-    try {
-      if (request.signal?.aborted) return cancelledBeforeStart();
-      await this.engine.startContainer(containerId);
-      const startedAt = new Date();
-      timer = setTimeout(() => end('timeout'), request.timeoutMs);
-      request.signal?.addEventListener('abort', onAbort, { once: true });
-      if (request.signal?.aborted) onAbort();
-      attachment.stdin?.write(frameProgram(request.script, request.stdin));
-      attachment.stdin?.end();
-      stats = await this.engine
-        .streamStats(containerId, (sample) => usage.record(sample))
-        .catch(() => undefined);
-
-      const { exitCode } = await settleWithin(
-        this.engine.waitContainer(containerId),
-        request.timeoutMs + EXIT_GRACE_MS,
-        () => new SandboxInfrastructureError(`Sandbox ${containerId} did not stop after its kill`),
-      );
-      exited = true;
-      const finishedAt = new Date();
-      await waitAtMost(attachment.ended, OUTPUT_DRAIN_MS);
-      const info = await this.engine.inspectContainer(containerId);
-      return {
-        status: classifyRun(ending, exitCode),
-        exitCode,
-        stdout: stdout.text(),
-        stderr: stderr.text(),
-        stdoutTruncated: stdout.truncated,
-        stderrTruncated: stderr.truncated,
-        oomKilled: info?.oomKilled ?? false,
-        ...usage.usage(),
-        startedAt,
-        finishedAt,
-      };
-    } finally {
-      clearTimeout(timer);
-      request.signal?.removeEventListener('abort', onAbort);
-      stats?.stop();
-      attachment.detach();
-    }
   }
 
   private async removeQuietly(idOrName: string): Promise<void> {
@@ -206,6 +199,7 @@ function cancelledBeforeStart(): SandboxResult {
   const now = new Date();
   return {
     status: 'cancelled',
+    compile: null,
     exitCode: null,
     stdout: '',
     stderr: '',
@@ -225,34 +219,4 @@ function toInfrastructureError(error: unknown, context: string): Error {
     return new SandboxInfrastructureError(`${context}: ${error.message}`, { cause: error });
   }
   return error instanceof Error ? error : new Error(String(error));
-}
-
-/** Settles like `promise`, or rejects with `timeoutError()` after `ms`. */
-async function settleWithin<T>(
-  promise: Promise<T>,
-  ms: number,
-  timeoutError: () => Error,
-): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(timeoutError()), ms);
-  });
-  try {
-    return await Promise.race([promise, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Waits for `promise` (ignoring its failure) but no longer than `ms`. */
-async function waitAtMost(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  try {
-    await Promise.race([promise.catch(() => undefined), deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
 }

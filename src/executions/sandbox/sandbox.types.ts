@@ -1,5 +1,6 @@
-export const SANDBOX_LANGUAGES = ['python', 'javascript', 'typescript', 'bash'] as const;
-export type SandboxLanguage = (typeof SANDBOX_LANGUAGES)[number];
+import type { LanguageName } from '../../languages/language-registry';
+
+export type SandboxLanguage = LanguageName;
 
 export type SandboxStream = 'stdout' | 'stderr';
 
@@ -31,8 +32,23 @@ export interface SandboxRequest {
   signal?: AbortSignal;
 }
 
+/** The compile stage of a compiled language, as Judge0's `compile_output` / Piston's `compile`. */
+export interface SandboxCompileResult {
+  status: SandboxStatus;
+  /** The compiler's exit code (137 after a kill); null when it never ran. */
+  exitCode: number | null;
+  /** The compiler's messages (stdout and stderr), the first `COMPILE_OUTPUT_CAP` bytes. */
+  output: string;
+  outputTruncated: boolean;
+  durationMs: number;
+  /** Why the compile stage failed, for people; null when it succeeded. */
+  error: string | null;
+}
+
 export interface SandboxResult {
   status: SandboxStatus;
+  /** Compiled languages only; when it did not succeed the program never ran. */
+  compile: SandboxCompileResult | null;
   /** The main process's exit code (137 after a kill); null when it never started. */
   exitCode: number | null;
   /** UTF-8 text of the first `outputCapBytes` bytes (invalid sequences replaced). */

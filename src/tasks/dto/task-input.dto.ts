@@ -53,8 +53,8 @@ export class CreateTaskDto {
   @ByteLength(1, SCRIPT_MAX_BYTES)
   script_content!: string;
 
-  @ApiProperty({ enum: SCRIPT_TYPES })
-  @IsIn(SCRIPT_TYPES)
+  @ApiProperty({ enum: SCRIPT_TYPES, description: 'A language of GET /api/v1/languages' })
+  @IsIn(SCRIPT_TYPES, { message: `script_type must be one of: ${SCRIPT_TYPES.join(', ')}` })
   script_type!: ScriptType;
 
   @ApiPropertyOptional({ minimum: 0, maximum: 10, default: 5, description: 'Higher runs first' })
@@ -64,14 +64,22 @@ export class CreateTaskDto {
   @Max(10)
   priority?: number;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 3600, default: 30 })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 3600,
+    description: "Default: the language's (GET /api/v1/languages)",
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
   @Max(3600)
   timeout_seconds?: number;
 
-  @ApiPropertyOptional({ minimum: 16, maximum: 4096, default: 256 })
+  @ApiPropertyOptional({
+    minimum: 16,
+    maximum: 4096,
+    description: "Default: the language's (GET /api/v1/languages)",
+  })
   @IsOptional()
   @IsInt()
   @Min(16)

@@ -1,0 +1,2 @@
+PACKAGES="gcc libc6-dev"
+language_version() { gcc -dumpfullversion; }

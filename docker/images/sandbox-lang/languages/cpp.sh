@@ -1,0 +1,2 @@
+PACKAGES="g++ libc6-dev"
+language_version() { g++ -dumpfullversion; }

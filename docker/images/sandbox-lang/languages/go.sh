@@ -1,0 +1,2 @@
+PACKAGES="golang-go"
+language_version() { go env GOVERSION | sed 's/^go//'; }

@@ -1,0 +1,2 @@
+PACKAGES="perl"
+language_version() { perl -e 'print substr($^V, 1)'; }

@@ -1,0 +1,2 @@
+PACKAGES="php-cli"
+language_version() { php -r 'echo PHP_VERSION;'; }

@@ -1,0 +1,2 @@
+PACKAGES="ruby"
+language_version() { ruby -e 'print RUBY_VERSION'; }

@@ -1,0 +1,2 @@
+PACKAGES="rustc"
+language_version() { rustc --version | awk '{ print $2 }'; }

@@ -1,0 +1,135 @@
+import { Logger } from '@nestjs/common';
+import type { Attachment, ContainerEngine, StatsStream } from '../../container-engine';
+import { OutputCollector } from './output-collector';
+import { classifyRun, RunnerEnding } from './sandbox-result';
+import { SandboxInfrastructureError } from './sandbox.errors';
+import type { SandboxStatus, SandboxStream } from './sandbox.types';
+import { UsageMonitor } from './usage-monitor';
+
+/** How long past the timeout a container may take to report its exit before we give up on it. */
+const EXIT_GRACE_MS = 15_000;
+/** How long the output streams may take to drain after the main process exited. */
+const OUTPUT_DRAIN_MS = 2_000;
+
+export interface StageInput {
+  /** Written to the container's stdin, then EOF. */
+  payload: Buffer;
+  timeoutMs: number;
+  stdoutCap: number;
+  stderrCap: number;
+  onOutput?: (stream: SandboxStream, chunk: Buffer) => void;
+  signal?: AbortSignal;
+}
+
+export interface StageOutcome {
+  status: SandboxStatus;
+  exitCode: number | null;
+  stdout: OutputCollector;
+  stderr: OutputCollector;
+  oomKilled: boolean;
+  memoryPeakBytes: number | null;
+  cpuMs: number | null;
+  startedAt: Date;
+  finishedAt: Date;
+}
+
+/**
+ * Runs one created sandbox container to its end: attaches, starts, writes the payload, kills it
+ * (SIGKILL) on timeout or abort, waits for the exit and collects capped output and usage.
+ */
+export async function superviseStage(
+  engine: ContainerEngine,
+  containerId: string,
+  input: StageInput,
+  logger: Logger,
+): Promise<StageOutcome | 'cancelled-before-start'> {
+  const stdout = new OutputCollector(input.stdoutCap, (chunk) => input.onOutput?.('stdout', chunk));
+  const stderr = new OutputCollector(input.stderrCap, (chunk) => input.onOutput?.('stderr', chunk));
+  const usage = new UsageMonitor();
+  let ending: RunnerEnding;
+  let exited = false;
+  let timer: NodeJS.Timeout | undefined;
+  let stats: StatsStream | undefined;
+  const end = (reason: Exclude<RunnerEnding, undefined>) => {
+    if (exited || ending) return;
+    ending = reason;
+    engine.killContainer(containerId, 'SIGKILL').catch((error: unknown) => {
+      logger.warn(`Killing sandbox ${containerId} failed: ${String(error)}`);
+    });
+  };
+  const onAbort = () => end('cancelled');
+
+  const attachment: Attachment = await engine.attach(
+    containerId,
+    { onStdout: (chunk) => stdout.append(chunk), onStderr: (chunk) => stderr.append(chunk) },
+    { stdin: true },
+  );
+  try {
+    if (input.signal?.aborted) return 'cancelled-before-start';
+    await engine.startContainer(containerId);
+    const startedAt = new Date();
+    timer = setTimeout(() => end('timeout'), input.timeoutMs);
+    input.signal?.addEventListener('abort', onAbort, { once: true });
+    if (input.signal?.aborted) onAbort();
+    attachment.stdin?.write(input.payload);
+    attachment.stdin?.end();
+    stats = await engine
+      .streamStats(containerId, (sample) => usage.record(sample))
+      .catch(() => undefined);
+
+    const { exitCode } = await settleWithin(
+      engine.waitContainer(containerId),
+      input.timeoutMs + EXIT_GRACE_MS,
+      () => new SandboxInfrastructureError(`Sandbox ${containerId} did not stop after its kill`),
+    );
+    exited = true;
+    const finishedAt = new Date();
+    await waitAtMost(attachment.ended, OUTPUT_DRAIN_MS);
+    const info = await engine.inspectContainer(containerId);
+    return {
+      status: classifyRun(ending, exitCode),
+      exitCode,
+      stdout,
+      stderr,
+      oomKilled: info?.oomKilled ?? false,
+      ...usage.usage(),
+      startedAt,
+      finishedAt,
+    };
+  } finally {
+    clearTimeout(timer);
+    input.signal?.removeEventListener('abort', onAbort);
+    stats?.stop();
+    attachment.detach();
+  }
+}
+
+/** Settles like `promise`, or rejects with `timeoutError()` after `ms`. */
+async function settleWithin<T>(
+  promise: Promise<T>,
+  ms: number,
+  timeoutError: () => Error,
+): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(timeoutError()), ms);
+  });
+  try {
+    return await Promise.race([promise, deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Waits for `promise` (ignoring its failure) but no longer than `ms`. */
+async function waitAtMost(promise: Promise<unknown>, ms: number): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, ms);
+  });
+  try {
+    await Promise.race([promise.catch(() => undefined), deadline]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
