@@ -20,11 +20,17 @@ export async function settleWithin<T>(
   }
 }
 
-/** Waits for `work` (ignoring its failure) but no longer than `timeoutMs`. */
-export async function waitAtMost(work: Promise<unknown>, timeoutMs: number): Promise<void> {
-  await settleWithin(
-    work.catch(() => undefined),
-    timeoutMs,
-    () => new Error('timeout'),
-  ).catch(() => undefined);
+/** Waits for `work` (ignoring its failure) but no longer than `timeoutMs`; true if it settled. */
+export async function waitAtMost(work: Promise<unknown>, timeoutMs: number): Promise<boolean> {
+  const late = new Error('late');
+  try {
+    await settleWithin(
+      work.catch(() => undefined),
+      timeoutMs,
+      () => late,
+    );
+    return true;
+  } catch {
+    return false;
+  }
 }

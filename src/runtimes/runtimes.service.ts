@@ -1,3 +1,4 @@
+import { waitAtMost } from '../common/deadline';
 import { Injectable, Logger, OnModuleDestroy, OnModuleInit } from '@nestjs/common';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -159,7 +160,7 @@ export class RuntimesService implements OnModuleInit, OnModuleDestroy {
       if (entry) this.aborted.add(entry);
       await this.containers.remove(name).catch(() => false);
     }
-    await Promise.race([Promise.allSettled([...this.starting.values()]), sleep(limitMs)]);
+    await waitAtMost(Promise.allSettled([...this.starting.values()]), limitMs);
     return names;
   }
 

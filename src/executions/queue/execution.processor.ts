@@ -1,3 +1,4 @@
+import { waitAtMost } from '../../common/deadline';
 import { Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { DelayedError, Job } from 'bullmq';
@@ -57,16 +58,9 @@ export class ExecutionProcessor
     // forever: with Redis down a graceful close never completes.
     const closed = this.worker.close();
     const deadline = this.config.server.shutdownTimeoutMs;
-    const finished = await Promise.race([
-      closed.then(() => true),
-      new Promise<false>((done) => setTimeout(() => done(false), deadline).unref()),
-    ]);
-    if (!finished) {
+    if (!(await waitAtMost(closed, deadline))) {
       this.logger.warn(`Queue worker did not close within ${deadline} ms; forcing it`);
-      await Promise.race([
-        this.worker.close(true),
-        new Promise((done) => setTimeout(done, 1000).unref()),
-      ]);
+      await waitAtMost(this.worker.close(true), 1000);
     }
   }
 

@@ -1,3 +1,4 @@
+import { settleWithin, waitAtMost } from '../../common/deadline';
 import { Logger } from '@nestjs/common';
 import type { Attachment, ContainerEngine, StatsStream } from '../../container-engine';
 import { OutputCollector } from './output-collector';
@@ -101,35 +102,5 @@ export async function superviseStage(
     input.signal?.removeEventListener('abort', onAbort);
     stats?.stop();
     attachment.detach();
-  }
-}
-
-/** Settles like `promise`, or rejects with `timeoutError()` after `ms`. */
-async function settleWithin<T>(
-  promise: Promise<T>,
-  ms: number,
-  timeoutError: () => Error,
-): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<never>((_resolve, reject) => {
-    timer = setTimeout(() => reject(timeoutError()), ms);
-  });
-  try {
-    return await Promise.race([promise, deadline]);
-  } finally {
-    clearTimeout(timer);
-  }
-}
-
-/** Waits for `promise` (ignoring its failure) but no longer than `ms`. */
-async function waitAtMost(promise: Promise<unknown>, ms: number): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  const deadline = new Promise<void>((resolve) => {
-    timer = setTimeout(resolve, ms);
-  });
-  try {
-    await Promise.race([promise.catch(() => undefined), deadline]);
-  } finally {
-    clearTimeout(timer);
   }
 }
