@@ -17,6 +17,11 @@ import {
 } from '../support/executor-harness';
 
 const IMAGE = 'runcell/node:v5';
+/** Replaces both build log files with FIFOs (again if the first try lost a race with a writer). */
+const PLANT_LOG_FIFOS =
+  'for try in 1 2 3 4 5; do rm -f /tmp/logging/logs.txt /tmp/logging/timings.txt; ' +
+  'mkfifo /tmp/logging/logs.txt /tmp/logging/timings.txt 2>/dev/null && break; sleep 0.2; done; ' +
+  'test -p /tmp/logging/logs.txt && test -p /tmp/logging/timings.txt';
 const HOST_SECRET = 'host-only secret bytes';
 
 /**
@@ -70,9 +75,7 @@ describe('OpenRuntimes /v1 host files are out of reach of runtimes and builds (e
   }
 
   it('fails builds that leave FIFOs as their log files, and stays ready', async () => {
-    const plantFifos =
-      'rm -f /tmp/logging/logs.txt /tmp/logging/timings.txt && ' +
-      'mkfifo /tmp/logging/logs.txt /tmp/logging/timings.txt';
+    const plantFifos = PLANT_LOG_FIFOS;
     // More builds than libuv has threads: a blocking open of each FIFO would freeze the service.
     const answers = await Promise.all(
       [1, 2, 3, 4, 5].map((index) => build(`fifo-${index}`, plantFifos)),
@@ -92,8 +95,7 @@ describe('OpenRuntimes /v1 host files are out of reach of runtimes and builds (e
     const started = Date.now();
     const answer = await build(
       'fifo-stream',
-      'echo first line && sleep 1 && rm -f /tmp/logging/logs.txt /tmp/logging/timings.txt && ' +
-        'mkfifo /tmp/logging/logs.txt /tmp/logging/timings.txt && sleep 1',
+      `echo first line && sleep 1 && ${PLANT_LOG_FIFOS} && sleep 1`,
     );
     expect(answer.status).toBe(400);
     const streamed = await stream;
