@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # `npm test`: prepares real PostgreSQL, Redis and Docker, builds the images, then runs lint,
 # the type check and every Jest suite, measuring coverage of src/ across all of them (one merged
-# report in coverage/, checked against scripts/coverage/thresholds.json on a full run).
+# report in coverage/, checked against scripts/coverage-thresholds.json on a full run).
 # Ends with one line `N passed, N failed[, N skipped]`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -54,7 +54,7 @@ run_jest() {
 }
 
 # Coverage: each Jest run writes its own part, and Runcell child processes started by tests
-# write raw V8 coverage (test/support/runcell-process.ts); report.js merges them all.
+# write raw V8 coverage (test/support/runcell-process.ts); coverage-report.js merges them all.
 rm -rf coverage
 export RUNCELL_TEST_CHILD_COVERAGE_DIR="$PWD/coverage/parts/children-v8"
 
@@ -66,10 +66,10 @@ if [ $# -eq 0 ]; then
   run_jest --coverage --coverageDirectory=coverage/parts/jest-serial --runInBand --testPathIgnorePatterns /node_modules/ -- test/serial
 fi
 
-check "coverage report (coverage/index.html)" node scripts/coverage/report.js
+check "coverage report (coverage/index.html)" node scripts/coverage-report.js
 if [ $# -eq 0 ]; then
   # Only a full run can reach the thresholds; a run of some suites only reports.
-  check "coverage thresholds (scripts/coverage/thresholds.json)" node scripts/coverage/check.js
+  check "coverage thresholds (scripts/coverage-thresholds.json)" node scripts/coverage-check.js
 fi
 
 # In CI (a clean clone) the run must leave the work tree as it found it.
