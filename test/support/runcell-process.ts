@@ -35,6 +35,32 @@ export function spawnRuncell(env: Record<string, string>): ChildProcess {
   return child;
 }
 
+export interface CommandResult {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+/** Runs one of Runcell's command-line entry points (e.g. `src/database/migrate.cli.ts`) to its end. */
+export async function runRuncellCommand(
+  script: string,
+  env: Record<string, string>,
+  timeoutMs = 60_000,
+): Promise<CommandResult> {
+  const child = spawn(process.execPath, ['-r', 'ts-node/register/transpile-only', script], {
+    cwd: ROOT,
+    env: { ...process.env, ...childCoverageEnv(), TS_NODE_PROJECT: 'tsconfig.json', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+    timeout: timeoutMs,
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  const [code] = (await once(child, 'close')) as [number | null];
+  return { code, stdout, stderr };
+}
+
 export async function freePort(): Promise<number> {
   const server = createServer();
   server.listen(0, '127.0.0.1');
