@@ -9,6 +9,11 @@ module.exports = {
   transform: {
     '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.jest.json', diagnostics: false }],
   },
+  // `npm test` turns coverage on (--coverage); V8's own counters, as for the Runcell child
+  // processes, so every part merges into one report (scripts/coverage-report.js).
+  coverageProvider: 'v8',
+  coveragePathIgnorePatterns: ['/node_modules/', '<rootDir>/test/'],
+  coverageReporters: ['json'],
   setupFiles: ['<rootDir>/test/support/test-env.ts'],
   globalSetup: '<rootDir>/test/support/global-setup.ts',
   testTimeout: 60_000,

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # `npm test`: prepares real PostgreSQL, Redis and Docker, builds the images, then runs lint,
-# the type check and every Jest suite. Ends with one line `N passed, N failed[, N skipped]`.
+# the type check and every Jest suite, measuring coverage of src/ across all of them (one merged
+# report in coverage/, checked against scripts/coverage-thresholds.json on a full run).
+# Ends with one line `N passed, N failed[, N skipped]`.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 . scripts/lib.sh
@@ -51,12 +53,23 @@ run_jest() {
   if [ "$status" -ne 0 ] && [ $((f + broken)) -eq 0 ]; then failed=$((failed + 1)); fi
 }
 
+# Coverage: each Jest run writes its own part, and Runcell child processes started by tests
+# write raw V8 coverage (test/support/runcell-process.ts); coverage-report.js merges them all.
+rm -rf coverage
+export RUNCELL_TEST_CHILD_COVERAGE_DIR="$PWD/coverage/parts/children-v8"
+
 log "jest: unit, integration and end-to-end suites"
-run_jest "$@"
+run_jest --coverage --coverageDirectory=coverage/parts/jest-main "$@"
 if [ $# -eq 0 ]; then
   # Suites that disturb shared services (restarting the Docker daemon) run alone, last.
   log "jest: serial suites"
-  run_jest --runInBand --testPathIgnorePatterns /node_modules/ -- test/serial
+  run_jest --coverage --coverageDirectory=coverage/parts/jest-serial --runInBand --testPathIgnorePatterns /node_modules/ -- test/serial
+fi
+
+check "coverage report (coverage/index.html)" node scripts/coverage-report.js
+if [ $# -eq 0 ]; then
+  # Only a full run can reach the thresholds; a run of some suites only reports.
+  check "coverage thresholds (scripts/coverage-thresholds.json)" node scripts/coverage-check.js
 fi
 
 # In CI (a clean clone) the run must leave the work tree as it found it.
