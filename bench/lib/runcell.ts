@@ -33,7 +33,7 @@ export function runcellEnv(port: number, executorHostname: string, tmpDir: strin
   return {
     NODE_ENV: 'production',
     // The request log stays on, as in production: its cost is part of what is measured.
-    LOG_LEVEL: 'info',
+    LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
     DATABASE_URL:
       process.env.DATABASE_URL ??
       'postgres://runcell_bench:runcell_bench@127.0.0.1:5432/runcell_bench',
