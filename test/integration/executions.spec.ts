@@ -1,25 +1,11 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DockerContainerEngine } from '../../src/container-engine/docker/docker-container-engine';
 import { createTaskFor, startExecution, waitForExecution } from '../support/executions';
+import { parseSse } from '../support/sse';
 import { startTestApp, testConfig } from '../support/test-app';
 import { registerUser, TestUser } from '../support/users';
 
 const docker = new DockerContainerEngine({ host: 'unix:///var/run/docker.sock' });
-
-/** SSE blocks as {id, event, data}, with multi-line data joined by newlines as a browser would. */
-function parseSse(text: string): { id: string; event: string; data: string }[] {
-  return text
-    .trim()
-    .split('\n\n')
-    .map((block) => {
-      const lines = block.split('\n');
-      const field = (name: string) =>
-        lines
-          .filter((line) => line.startsWith(`${name}: `))
-          .map((line) => line.slice(name.length + 2));
-      return { id: field('id')[0], event: field('event')[0], data: field('data').join('\n') };
-    });
-}
 
 async function sandboxOf(executionId: string) {
   return docker.listContainers({ 'runcell.execution-id': executionId });
