@@ -60,6 +60,8 @@ async function main(): Promise<void> {
           durationSeconds: seconds,
           ratePerSecond: flag('rate', 100),
           connections: flag('connections', 8),
+          sequentialRounds: flag('sequential-rounds', 20),
+          sequentialCalls: flag('sequential-calls', 100),
         }),
       );
     }

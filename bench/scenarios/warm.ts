@@ -2,15 +2,21 @@ import { LoadResult, runLoad } from '../lib/load';
 import { V5_IMAGE, V5_START } from '../lib/function-archive';
 import { EXECUTOR_SECRET, executorCall, RuncellUnderTest } from '../lib/runcell';
 import { sampleRss } from '../lib/processes';
+import { measureSequential, SequentialResult } from './sequential';
 
 export interface WarmSettings {
   durationSeconds: number;
   ratePerSecond: number;
   connections: number;
+  /** Sequential client: rounds of this many calls per path. */
+  sequentialRounds: number;
+  sequentialCalls: number;
 }
 
 export interface WarmResult {
   settings: WarmSettings;
+  /** One client, one call at a time, timed in microseconds, the two paths in rounds. */
+  sequential: SequentialResult;
   /** Open-loop at a fixed rate: latency without queueing. */
   latency: { direct: LoadResult; json: LoadResult; multipart: LoadResult };
   /** Closed-loop with N connections: the most each path serves. */
@@ -97,8 +103,15 @@ export async function measureWarm(
   };
   const closed = { connections: settings.connections, durationSeconds: settings.durationSeconds };
   const stopRss = sampleRss(runcell.pid);
+  const sequential = await measureSequential(
+    direct,
+    json,
+    settings.sequentialRounds,
+    settings.sequentialCalls,
+  );
   const result: WarmResult = {
     settings,
+    sequential,
     latency: {
       direct: await runLoad({ ...direct, ...open }),
       json: await runLoad({ ...json, ...open }),

@@ -117,10 +117,13 @@ function sendOnce(options: RuntimeHttpRequest): Promise<RuntimeHttpResponse> {
       return;
     }
     request.on('socket', (socket) => {
+      // A pooled keep-alive socket is connected already and never emits 'connect' again: a
+      // listener on it would stay for the socket's life, one more per request.
       if (!socket.connecting) connected = true;
-      socket.once('connect', () => {
-        connected = true;
-      });
+      else
+        socket.once('connect', () => {
+          connected = true;
+        });
     });
     request.on('error', (error: NodeJS.ErrnoException) => {
       if (request?.reusedSocket && !answered && isReset(error)) fail(new StaleConnectionError());
