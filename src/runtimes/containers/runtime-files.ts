@@ -1,5 +1,6 @@
-import { constants } from 'node:fs';
+import { closeSync, constants, fstatSync, openSync, read, readSync } from 'node:fs';
 import { FileHandle, open, rename, rm } from 'node:fs/promises';
+import { promisify } from 'node:util';
 import { dirname, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { Readable } from 'node:stream';
@@ -14,6 +15,13 @@ import { pipeline } from 'node:stream/promises';
  */
 
 const READ_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK;
+/**
+ * Up to this many bytes a read is one blocking call: opening with `O_NONBLOCK`, `fstat` and
+ * reading a small local file take microseconds, far less than a thread-pool round trip per step
+ * (the per-execution log files are read on every warm execution). Larger reads go to the pool.
+ */
+const BLOCKING_READ_MAX_BYTES = 64 * 1024;
+const readAsync = promisify(read);
 const CREATE_FLAGS =
   constants.O_WRONLY | constants.O_CREAT | constants.O_EXCL | constants.O_NOFOLLOW;
 
@@ -31,19 +39,24 @@ export interface OpenedRuntimeFile {
   size: number;
 }
 
+/** Refusals of a safe open: the file is missing (`undefined`) or not a regular file (thrown). */
+function openFailure(file: string, error: unknown): undefined {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return undefined;
+  // ELOOP: a symlink; ENXIO: a socket or a FIFO without a writer (on some systems).
+  if (code === 'ELOOP' || code === 'ENXIO' || code === 'EISDIR') {
+    throw new UnsafeRuntimeFileError(file);
+  }
+  throw error;
+}
+
 /** Opens `file` for reading; `undefined` when it does not exist. */
 export async function openRuntimeFile(file: string): Promise<OpenedRuntimeFile | undefined> {
   let handle: FileHandle;
   try {
     handle = await open(file, READ_FLAGS);
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') return undefined;
-    // ELOOP: a symlink; ENXIO: a socket or a FIFO without a writer (on some systems).
-    if (code === 'ELOOP' || code === 'ENXIO' || code === 'EISDIR') {
-      throw new UnsafeRuntimeFileError(file);
-    }
-    throw error;
+    return openFailure(file, error);
   }
   try {
     const info = await handle.stat();
@@ -70,25 +83,29 @@ export async function readRuntimeFile(
   maxBytes: number,
   offset = 0,
 ): Promise<RuntimeFileContent | undefined> {
-  const opened = await openRuntimeFile(file);
-  if (!opened) return undefined;
+  let fd: number;
   try {
-    const length = Math.max(Math.min(opened.size - offset, maxBytes), 0);
-    const buffer = Buffer.alloc(length);
+    fd = openSync(file, READ_FLAGS);
+  } catch (error) {
+    return openFailure(file, error);
+  }
+  try {
+    const info = fstatSync(fd);
+    if (!info.isFile()) throw new UnsafeRuntimeFileError(file);
+    const length = Math.max(Math.min(info.size - offset, maxBytes), 0);
+    const buffer = Buffer.allocUnsafe(length);
+    const blocking = length <= BLOCKING_READ_MAX_BYTES;
     let filled = 0;
     while (filled < length) {
-      const { bytesRead } = await opened.handle.read(
-        buffer,
-        filled,
-        length - filled,
-        offset + filled,
-      );
+      const bytesRead = blocking
+        ? readSync(fd, buffer, filled, length - filled, offset + filled)
+        : (await readAsync(fd, buffer, filled, length - filled, offset + filled)).bytesRead;
       if (bytesRead === 0) break;
       filled += bytesRead;
     }
-    return { bytes: buffer.subarray(0, filled), size: opened.size };
+    return { bytes: buffer.subarray(0, filled), size: info.size };
   } finally {
-    await opened.handle.close();
+    closeSync(fd);
   }
 }
 
