@@ -180,11 +180,11 @@ export function renderMarkdown(results: BenchResults): string {
           `| ${name} | ${step.connections} | ${step.result.rps} | ${step.result.p50} | ${step.result.p99} | ${step.result.errors}/${step.result.non2xx} |`,
       );
     lines.push(
-      '## 4. API (`GET /api/v1/tasks`, 20 tasks, JWT) vs. bare Fastify hello-world',
+      '## 4. API (`GET /api/v1/tasks`, 20 tasks, JWT) vs. hand-written bare Fastify doing the same work',
       '',
       '| Server | connections | req/s | p50 | p99 | errors/non-2xx |',
       '|---|---|---|---|---|---|',
-      ...stepRows('bare Fastify', api.bare),
+      ...stepRows('hand-written Fastify', api.bare),
       ...stepRows('Runcell', api.runcell),
       '',
       `Best req/s with p99 < ${api.p99BudgetMs} ms: Runcell ${api.runcellRps}, bare ${api.bareRps} → ratio ${share}. Target ≥ ${TARGETS.apiShare}: ${verdict(share >= TARGETS.apiShare)}.`,
