@@ -1,14 +1,18 @@
-import { DynamicModule, Module } from '@nestjs/common';
+import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
 import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
 import type { DestinationStream } from 'pino';
 import { CONFIG, RuncellConfig } from '../../config';
 import { redactionOptions } from './redaction';
+import { StdoutLogStream } from './stdout-log-stream';
 
 /** Pino logging; `destination` replaces stdout (tests capture every line through it). */
 @Module({})
-export class LoggingModule {
+export class LoggingModule implements OnApplicationShutdown {
+  constructor(private readonly stdout: StdoutLogStream) {}
+
   static forRoot(destination?: DestinationStream): DynamicModule {
+    const stdout = new StdoutLogStream();
     return {
       module: LoggingModule,
       imports: [
@@ -16,11 +20,17 @@ export class LoggingModule {
           inject: [CONFIG],
           useFactory: (config: RuncellConfig) => {
             const options = httpLoggerOptions(config);
-            return { pinoHttp: destination ? [options, destination] : options };
+            const stream = destination ?? (config.server.prettyLogs ? undefined : stdout.open());
+            return { pinoHttp: stream ? [options, stream] : options };
           },
         }),
       ],
+      providers: [{ provide: StdoutLogStream, useValue: stdout }],
     };
+  }
+
+  onApplicationShutdown(): void {
+    this.stdout.flush();
   }
 }
 
