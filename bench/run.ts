@@ -32,6 +32,8 @@ async function main(): Promise<void> {
   const profiling = flag('profile', 1) !== 0;
   const profileFolder = mkdtempSync(join(tmpdir(), 'runcell-bench-profile-'));
   const profileFile = join(profileFolder, 'runcell.cpuprofile');
+  // Idle memory comes from a Runcell started without the profiler, which holds memory of its own.
+  const idleRssMiB = await measureIdleRss();
   const runcell = await startRuncell(profiling ? profileFile : undefined);
   const windows: ProfileWindow[] = [];
   const scenario = async <T>(name: string, run: () => Promise<T>): Promise<T> => {
@@ -50,8 +52,7 @@ async function main(): Promise<void> {
     command: process.argv.slice(2),
   };
   try {
-    await sleep(3000);
-    results.idleRssMiB = Math.round(rssMiB(runcell.pid));
+    results.idleRssMiB = idleRssMiB;
     process.stdout.write(`idle RSS ${results.idleRssMiB} MiB\n`);
     if (selected('warm')) {
       process.stdout.write('warm execution overhead...\n');
@@ -100,6 +101,16 @@ async function main(): Promise<void> {
   const markdown = await format(renderMarkdown(results), { ...style, parser: 'markdown' });
   writeFileSync(join(RESULTS_DIR, 'latest.md'), markdown);
   process.stdout.write(markdown);
+}
+
+async function measureIdleRss(): Promise<number> {
+  const idle = await startRuncell();
+  try {
+    await sleep(3000);
+    return Math.round(rssMiB(idle.pid));
+  } finally {
+    await idle.close();
+  }
 }
 
 main().catch((error: unknown) => {
