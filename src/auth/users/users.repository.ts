@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { UserAccount } from './user-account';
 import { UserEntity, UserRole } from './user.entity';
 
 export interface NewUser {
@@ -10,12 +11,32 @@ export interface NewUser {
   role: UserRole;
 }
 
+/** Read on every authenticated request: one fixed statement, the account columns only. */
+const ACCOUNT_BY_ID = 'SELECT id, email, name, role, created_at FROM users WHERE id = $1';
+
+interface AccountRow {
+  id: string;
+  email: string;
+  name: string;
+  role: UserRole;
+  created_at: Date;
+}
+
 @Injectable()
 export class UsersRepository {
   constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
 
   findById(id: string): Promise<UserEntity | null> {
     return this.users.findOneBy({ id });
+  }
+
+  /** The account (never the password hash) without building a query each time. */
+  async findAccountById(id: string): Promise<UserAccount | null> {
+    const rows = await this.users.query<AccountRow[]>(ACCOUNT_BY_ID, [id]);
+    const [row] = rows;
+    return row
+      ? { id: row.id, email: row.email, name: row.name, role: row.role, createdAt: row.created_at }
+      : null;
   }
 
   /** `email` must already be normalised (trimmed, lower-cased). */

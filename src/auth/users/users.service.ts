@@ -19,9 +19,8 @@ export class UsersService {
     private readonly passwords: PasswordHasher,
   ) {}
 
-  async findById(id: string): Promise<UserAccount | null> {
-    const user = await this.users.findById(id);
-    return user ? toUserAccount(user) : null;
+  findById(id: string): Promise<UserAccount | null> {
+    return this.users.findAccountById(id);
   }
 
   /** Creates a `user` account; 409 `EMAIL_TAKEN` when the address is in use. */
