@@ -25,9 +25,8 @@ const denylistPrefix = `${env('QUEUE_PREFIX')}:auth:denied-jti:`;
 const redis = new Redis(env('REDIS_URL'), { lazyConnect: false });
 const pool = new Pool({ connectionString: env('DATABASE_URL'), max: 10 });
 
-// The columns TypeORM selects for the user entity.
-const USER_QUERY = `SELECT id, email, name, password_hash, role, created_at, updated_at
-  FROM users WHERE id = $1`;
+// The statements Runcell runs (UsersRepository.findAccountById, TasksRepository.page).
+const USER_QUERY = 'SELECT id, email, name, role, created_at FROM users WHERE id = $1';
 const PAGE_QUERY = `SELECT id, user_id, name, description, script_content, script_type, priority,
   timeout_seconds, memory_mb, cpus, metadata, status, created_at, updated_at, last_execution_id
   FROM tasks WHERE user_id = $1 ORDER BY created_at DESC, id DESC LIMIT $2`;

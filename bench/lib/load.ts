@@ -1,4 +1,5 @@
 import autocannon from 'autocannon';
+import { cpuMs } from './processes';
 
 export interface LoadOptions {
   url: string;
@@ -9,6 +10,8 @@ export interface LoadOptions {
   durationSeconds: number;
   /** Open-loop: a constant total request rate instead of as-fast-as-possible. */
   ratePerSecond?: number;
+  /** A process whose CPU time per request is reported (the server under test). */
+  serverPid?: number;
 }
 
 export interface LoadResult {
@@ -20,9 +23,12 @@ export interface LoadResult {
   max: number;
   non2xx: number;
   errors: number;
+  /** CPU time the server process spent per request, in µs (when `serverPid` was given). */
+  serverCpuUsPerRequest?: number;
 }
 
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const cpuBefore = options.serverPid ? cpuMs(options.serverPid) : 0;
   const result = await autocannon({
     url: options.url,
     method: options.method ?? 'GET',
@@ -42,5 +48,12 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
     max: result.latency.max,
     non2xx: result.non2xx,
     errors: result.errors + result.timeouts,
+    ...(options.serverPid && result.requests.total > 0
+      ? {
+          serverCpuUsPerRequest: Math.round(
+            ((cpuMs(options.serverPid) - cpuBefore) * 1000) / result.requests.total,
+          ),
+        }
+      : {}),
   };
 }

@@ -83,6 +83,14 @@ export function rssMiB(pid: number): number {
   return match ? Number(match[1]) / 1024 : NaN;
 }
 
+/** User + system CPU time a process has used so far, in ms (`/proc/<pid>/stat`, 100 ticks/s). */
+export function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  // Fields after the command name (which may hold spaces) start after its closing parenthesis.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) * 10;
+}
+
 /** Samples a process's RSS every 250 ms until stopped; returns the peak and the median. */
 export function sampleRss(pid: number): () => { peakMiB: number; medianMiB: number } {
   const samples: number[] = [];

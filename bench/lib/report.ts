@@ -89,7 +89,7 @@ function renderWarm(warm: WarmResult): string[] {
   const path = (name: string, figures: SequentialResult['direct']) =>
     `| ${name} | ${figures.calls} | ${figures.p50Us} | ${figures.p90Us} | ${figures.p99Us} | ${figures.maxUs} | ${figures.failures} |`;
   const loadRow = (name: string, open: LoadResult, closed: LoadResult) =>
-    `| ${name} | ${open.p50} | ${open.p90} | ${open.p99} | ${closed.rps} | ${ratio(closed.rps, throughput.direct.rps)} | ${open.errors + closed.errors}/${open.non2xx + closed.non2xx} |`;
+    `| ${name} | ${open.p50} | ${open.p90} | ${open.p99} | ${closed.rps} | ${ratio(closed.rps, throughput.direct.rps)} | ${closed.serverCpuUsPerRequest ?? '—'} | ${open.errors + closed.errors}/${open.non2xx + closed.non2xx} |`;
   const jsonShare = ratio(throughput.json.rps, throughput.direct.rps);
   const multipartShare = ratio(throughput.multipart.rps, throughput.direct.rps);
   return [
@@ -106,8 +106,8 @@ function renderWarm(warm: WarmResult): string[] {
     '',
     `Open loop at ${warm.settings.ratePerSecond} req/s (${warm.settings.connections} connections, ${warm.settings.durationSeconds} s each) for latency (autocannon, whole ms); closed loop with ${warm.settings.connections} connections for throughput.`,
     '',
-    '| Path | p50 | p90 | p99 | max req/s | throughput ratio | errors/non-2xx |',
-    '|---|---|---|---|---|---|---|',
+    '| Path | p50 | p90 | p99 | max req/s | throughput ratio | Runcell CPU µs/request | errors/non-2xx |',
+    '|---|---|---|---|---|---|---|---|',
     loadRow('runtime direct', latency.direct, throughput.direct),
     loadRow('Runcell JSON', latency.json, throughput.json),
     loadRow('Runcell multipart', latency.multipart, throughput.multipart),
@@ -177,13 +177,13 @@ export function renderMarkdown(results: BenchResults): string {
     const stepRows = (name: string, steps: ApiResult['runcell']) =>
       steps.map(
         (step) =>
-          `| ${name} | ${step.connections} | ${step.result.rps} | ${step.result.p50} | ${step.result.p99} | ${step.result.errors}/${step.result.non2xx} |`,
+          `| ${name} | ${step.connections} | ${step.result.rps} | ${step.result.p50} | ${step.result.p99} | ${step.result.serverCpuUsPerRequest ?? '—'} | ${step.result.errors}/${step.result.non2xx} |`,
       );
     lines.push(
       '## 4. API (`GET /api/v1/tasks`, 20 tasks, JWT) vs. hand-written bare Fastify doing the same work',
       '',
-      '| Server | connections | req/s | p50 | p99 | errors/non-2xx |',
-      '|---|---|---|---|---|---|',
+      '| Server | connections | req/s | p50 | p99 | server CPU µs/request | errors/non-2xx |',
+      '|---|---|---|---|---|---|---|',
       ...stepRows('hand-written Fastify', api.bare),
       ...stepRows('Runcell', api.runcell),
       '',

@@ -1,11 +1,12 @@
 import { ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import Docker from 'dockerode';
 import {
   BUILD_DIR,
   freePort,
+  ROOT,
   runMigrations,
   spawnNode,
   stopProcess,
@@ -65,7 +66,7 @@ export async function startRuncell(profileFile?: string): Promise<RuncellUnderTe
   const env = runcellEnv(port, executorHostname, tmpDir);
   runMigrations(env);
   const preload = profileFile ? ['-r', join(__dirname, 'profile-preload.js')] : [];
-  const child = spawnNode([...preload, join(BUILD_DIR, 'src/main.js')], {
+  const child = spawnNode([...startFlags(), ...preload, join(BUILD_DIR, 'src/main.js')], {
     ...env,
     ...(profileFile ? { RUNCELL_BENCH_PROFILE: profileFile } : {}),
   });
@@ -103,6 +104,21 @@ export async function startRuncell(profileFile?: string): Promise<RuncellUnderTe
       rmSync(tmpDir, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * The Node flags of the service's own start command (`npm start`, the image's CMD is the same),
+ * so the benchmark measures Runcell as it is run; BENCH_NODE_FLAGS replaces them.
+ */
+export function startFlags(): string[] {
+  if (process.env.BENCH_NODE_FLAGS !== undefined) {
+    return process.env.BENCH_NODE_FLAGS.split(' ').filter(Boolean);
+  }
+  const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+    scripts: Record<string, string>;
+  };
+  const words = manifest.scripts.start.split(' ');
+  return words.slice(1, -1).filter((word) => word.startsWith('--'));
 }
 
 /** Removes every container this benchmark started itself (raw baselines carry BENCH_LABEL). */

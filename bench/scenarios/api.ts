@@ -48,6 +48,7 @@ export async function measureApi(
   const runcellSteps = await steps(
     { url: `${runcell.baseUrl}/api/v1/tasks`, headers: { authorization: `Bearer ${token}` } },
     durationSeconds,
+    runcell.pid,
   );
   const rssUnderLoad = stopRss();
 
@@ -71,7 +72,7 @@ export async function measureApi(
       headers: { authorization: `Bearer ${token}` },
     };
     await expectSameAnswer(`${runcell.baseUrl}/api/v1/tasks`, bareTarget.url, token);
-    bareSteps = await steps(bareTarget, durationSeconds);
+    bareSteps = await steps(bareTarget, durationSeconds, bare.pid);
   } finally {
     await stopProcess(bare);
   }
@@ -88,12 +89,13 @@ export async function measureApi(
 async function steps(
   target: { url: string; headers?: Record<string, string> },
   durationSeconds: number,
+  serverPid?: number,
 ): Promise<ApiStep[]> {
   await runLoad({ ...target, connections: 4, durationSeconds: 2 });
   const found: ApiStep[] = [];
   let overBudget = 0;
   for (const connections of CONNECTION_STEPS) {
-    const result = await runLoad({ ...target, connections, durationSeconds });
+    const result = await runLoad({ ...target, connections, durationSeconds, serverPid });
     found.push({ connections, result });
     // Two steps in a row over the budget: more connections only queue (one may be noise).
     overBudget = result.p99 > P99_BUDGET_MS ? overBudget + 1 : 0;

@@ -119,8 +119,8 @@ export async function measureWarm(
     },
     throughput: {
       direct: await runLoad({ ...direct, ...closed }),
-      json: await runLoad({ ...json, ...closed }),
-      multipart: await runLoad({ ...multipart, ...closed }),
+      json: await runLoad({ ...json, ...closed, serverPid: runcell.pid }),
+      multipart: await runLoad({ ...multipart, ...closed, serverPid: runcell.pid }),
     },
     rssUnderLoad: { peakMiB: 0, medianMiB: 0 },
   };
