@@ -213,7 +213,7 @@ export class RuntimesService implements OnModuleInit, OnModuleDestroy {
     };
     const startedAt = nowSeconds();
     try {
-      const paths = await this.containers.prepareFolders(request);
+      const paths = await this.containers.prepare(request);
       const warnings = build ? await this.builds.restoreCache(build, paths) : [];
       const container = await this.containers.run(request);
       let result: BuildResult | undefined;

@@ -95,13 +95,29 @@ export class RuntimeContainerService {
     return paths;
   }
 
-  async run(request: RuntimeContainerRequest): Promise<RunningRuntimeContainer> {
-    const { params } = request;
+  /**
+   * The work folders and the image check at once: they are independent, and a cold start waits
+   * for both before the container can be created. A folder failure is reported first.
+   */
+  async prepare(request: RuntimeContainerRequest): Promise<RuntimePaths> {
+    const image = this.ensureImage(request.params.image);
+    // Awaited below; without a handler its failure would be unhandled while the folders fail.
+    image.catch(() => undefined);
+    const paths = await this.prepareFolders(request);
+    await image;
+    return paths;
+  }
+
+  private async ensureImage(image: string): Promise<void> {
     try {
-      await this.engine.ensureImage(params.image, { pull: this.config.executor.imagePull });
+      await this.engine.ensureImage(image, { pull: this.config.executor.imagePull });
     } catch (error) {
-      throw ExecutorError.generic(engineMessage(error, `Missing image "${params.image}"`));
+      throw ExecutorError.generic(engineMessage(error, `Missing image "${image}"`));
     }
+  }
+
+  /** Creates and starts the container; `prepare` has checked its image. */
+  async run(request: RuntimeContainerRequest): Promise<RunningRuntimeContainer> {
     const network = this.networks.pick();
     const spec = this.containerSpec(request, this.paths(request.name), network);
     let containerId: string;
