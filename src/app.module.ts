@@ -8,7 +8,9 @@ import { LoggingModule } from './common/logging/logging.module';
 import { ConfigModule, RuncellConfig } from './config';
 import { ContainerEngineModule } from './container-engine';
 import { DatabaseModule } from './database/database.module';
+import { ExecutionsApiModule } from './executions/executions-api.module';
 import { ExecutionsModule } from './executions/executions.module';
+import { ExecutionsWorkerModule } from './executions/executions-worker.module';
 import { HealthModule } from './health/health.module';
 import { MaintenanceModule } from './maintenance/maintenance.module';
 import { MetricsModule } from './metrics/metrics.module';
@@ -17,7 +19,7 @@ import { ExecutorErrorRenderer } from './runtimes/http/executor-error.renderer';
 import { RuntimesModule } from './runtimes/runtimes.module';
 import { StorageModule } from './storage';
 import { LanguagesModule } from './languages/languages.module';
-import { TasksModule } from './tasks/tasks.module';
+import { TasksApiModule } from './tasks/tasks-api.module';
 
 export interface AppOptions {
   /** Where logs go instead of stdout (tests). */
@@ -41,8 +43,10 @@ export class AppModule {
         HealthModule,
         AuthModule,
         LanguagesModule,
-        TasksModule,
-        ExecutionsModule.forRole(config.appRole),
+        TasksApiModule,
+        ExecutionsModule,
+        ...(config.appRole !== 'worker' ? [ExecutionsApiModule] : []),
+        ...(config.appRole !== 'api' ? [ExecutionsWorkerModule] : []),
         RuntimesModule,
         MaintenanceModule,
       ],
