@@ -3,15 +3,14 @@ import { TerminusModule } from '@nestjs/terminus';
 import { CONFIG, RuncellConfig } from '../config';
 import { BUILD_CACHE_STORAGE, STORAGE, StorageDriver } from './storage-driver';
 import { createStorage } from './storage.factory';
-import { BUILD_CACHE_DSN_VARIABLE, STORAGE_DSN_VARIABLE } from './storage-settings';
 import { StorageHealthIndicator } from './storage.health';
 
 /** Root of the build-cache device (§3.6 of the executor contract). */
 export const BUILD_CACHE_ROOT = '/build-cache';
 
 /**
- * The storage devices. A bad DSN throws while the module is created, so the process does
- * not boot with a storage it cannot use.
+ * The storage devices, from the settings `loadConfig` parsed and validated (a bad DSN refuses
+ * the configuration, so the process does not boot with a storage it cannot use).
  */
 @Global()
 @Module({
@@ -20,25 +19,13 @@ export const BUILD_CACHE_ROOT = '/build-cache';
     {
       provide: STORAGE,
       inject: [CONFIG],
-      useFactory: (config: RuncellConfig) =>
-        createStorage(config.executor.connectionStorage, config.executor.legacyStorage, {
-          variable: STORAGE_DSN_VARIABLE,
-        }),
+      useFactory: (config: RuncellConfig) => createStorage(config.storage.files),
     },
     {
       provide: BUILD_CACHE_STORAGE,
       inject: [CONFIG],
-      useFactory: (config: RuncellConfig) => {
-        const own = config.executor.connectionBuildCacheStorage.trim() !== '';
-        return createStorage(
-          own ? config.executor.connectionBuildCacheStorage : config.executor.connectionStorage,
-          config.executor.legacyStorage,
-          {
-            root: BUILD_CACHE_ROOT,
-            variable: own ? BUILD_CACHE_DSN_VARIABLE : STORAGE_DSN_VARIABLE,
-          },
-        );
-      },
+      useFactory: (config: RuncellConfig) =>
+        createStorage(config.storage.buildCache, { root: BUILD_CACHE_ROOT }),
     },
     StorageHealthIndicator,
   ],
