@@ -40,7 +40,7 @@ function configWithStorage(storage: {
 
 async function bootStorage(config: RuncellConfig) {
   const moduleRef = await Test.createTestingModule({
-    imports: [ConfigModule.forRoot(config), StorageModule],
+    imports: [ConfigModule.forRoot(config), StorageModule.forRoot()],
   }).compile();
   await moduleRef.init();
   return moduleRef;
