@@ -33,6 +33,24 @@ class ClashingJob implements MaintenanceTask {
 @Module({ providers: [ClashingJob] })
 class ClashingModule {}
 
+@MaintenanceJob({ name: 'acme:sometimes', scope: 'sometimes' as 'cluster' })
+@Injectable()
+class UnscopedJob implements MaintenanceTask {
+  run(): Promise<void> {
+    return Promise.resolve();
+  }
+}
+
+@Module({ providers: [UnscopedJob] })
+class UnscopedModule {}
+
+@MaintenanceJob({ name: 'acme:no-run', scope: 'cluster' })
+@Injectable()
+class RunlessJob {}
+
+@Module({ providers: [RunlessJob] })
+class RunlessModule {}
+
 describe('@MaintenanceJob: a maintenance job of your own', () => {
   let sut: NestFastifyApplication;
 
@@ -79,9 +97,13 @@ describe('@MaintenanceJob: a maintenance job of your own', () => {
     }
   });
 
-  it('refuses to start with a job named like another', async () => {
+  it.each([
+    [ClashingModule, 'Two maintenance jobs are named "maintenance:execution-retention"'],
+    [UnscopedModule, "needs scope 'cluster' or 'instance'"],
+    [RunlessModule, 'must be a singleton provider with run()'],
+  ])('refuses to start with a misdeclared job (%p)', async (module, message) => {
     await expect(
-      startTestApp(testConfig({ APP_ROLE: 'api' }), { imports: [ClashingModule] }),
-    ).rejects.toThrow('Two maintenance jobs are named "maintenance:execution-retention"');
+      startTestApp(testConfig({ APP_ROLE: 'api' }), { imports: [module] }),
+    ).rejects.toThrow(message);
   });
 });
