@@ -45,7 +45,7 @@ describe('loadConfig', () => {
     expect(sut.executor.minCpus).toBe(0.5);
     expect(sut.executor.minMemoryMb).toBe(128);
     expect(sut.executor.runtimes).toEqual(['runcell/node:v5', 'runcell/node:v2']);
-    expect(sut.executor.connectionStorage).toBe('local://localhost');
+    expect(sut.storage.files).toEqual({ kind: 'local', baseDir: '/' });
   });
 
   it('accepts both spellings of the inactive threshold', () => {
@@ -91,7 +91,7 @@ describe('loadConfig', () => {
     ]);
   });
 
-  it('keeps the legacy storage variables for the storage drivers', () => {
+  it('parses the legacy storage variables into the storage settings', () => {
     const legacy = {
       OPR_EXECUTOR_STORAGE_DEVICE: 's3',
       OPR_EXECUTOR_STORAGE_S3_ACCESS_KEY: 'key',
@@ -99,7 +99,13 @@ describe('loadConfig', () => {
       OPR_EXECUTOR_STORAGE_S3_BUCKET: 'bucket',
     };
     const sut = loadConfig(legacy);
-    expect(sut.executor.legacyStorage).toEqual(legacy);
+    expect(sut.storage.files).toMatchObject({
+      kind: 's3',
+      accessKeyId: 'key',
+      secretAccessKey: 'secret',
+      bucket: 'bucket',
+    });
+    expect(sut.storage.buildCache).toEqual(sut.storage.files);
   });
 
   it('reports a bad storage DSN without its credentials', () => {

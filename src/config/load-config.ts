@@ -4,8 +4,8 @@ import { availableParallelism, hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { EnvReader, executorVar } from './env-reader';
-import { storageConfigProblems } from '../storage/storage-settings';
 import { RateLimitRule, RuncellConfig } from './runcell-config';
+import { parseStorageConfig, StorageConfig } from './storage-settings';
 
 export class InvalidConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -105,8 +105,6 @@ export function loadConfig(
       minMemoryMb: read.int(executorVar('MIN_MEMORY'), 0, { min: 0 }),
       runtimes: read.list(executorVar('RUNTIMES'), []),
       runtimeVersions: read.list(executorVar('RUNTIME_VERSIONS'), ['v5']),
-      connectionStorage: read.string(executorVar('CONNECTION_STORAGE'), ''),
-      connectionBuildCacheStorage: read.string(executorVar('CONNECTION_BUILD_CACHE_STORAGE'), ''),
       retryAttempts: read.int(executorVar('RETRY_ATTEMPTS'), 5, { min: 0 }),
       retryDelayMs: read.int(executorVar('RETRY_DELAY_MS'), 500, { min: 0 }),
       dockerHubUsername: read.string(executorVar('DOCKER_HUB_USERNAME'), ''),
@@ -121,7 +119,6 @@ export function loadConfig(
         noNewPrivileges: read.bool('URT_RUNTIME_NO_NEW_PRIVILEGES', true),
         swapMb: read.int('URT_RUNTIME_SWAP', 0, { min: 0 }),
       },
-      legacyStorage,
     },
     database: {
       url: read.url('DATABASE_URL', 'postgres://runcell:runcell@127.0.0.1:5432/runcell', [
@@ -193,15 +190,30 @@ export function loadConfig(
       compileOutputCapBytes: read.bytes('COMPILE_OUTPUT_CAP', 64 * 1024),
       buildOutputMaxBytes: read.bytes('BUILD_OUTPUT_MAX', 64 * MIB),
     },
+    // Last, so its problems are listed after the others, as they always were.
+    storage: readStorageConfig(read, legacyStorage),
   };
 
-  for (const problem of storageConfigProblems(config.executor)) read.problem(problem);
   // The build output passes through the sandboxes' /tmp tmpfs and the file-size limit (64 MiB).
   if (config.executions.buildOutputMaxBytes > 64 * MIB) {
     read.problem('BUILD_OUTPUT_MAX must be at most 64MB');
   }
   if (read.problems.length > 0) throw new InvalidConfigError(read.problems);
   return config;
+}
+
+/** The storage DSNs (or legacy variables) parsed into driver settings, problems reported. */
+function readStorageConfig(
+  read: EnvReader,
+  legacyStorage: Readonly<Record<string, string>>,
+): StorageConfig {
+  const { storage, problems } = parseStorageConfig({
+    connectionStorage: read.string(executorVar('CONNECTION_STORAGE'), ''),
+    connectionBuildCacheStorage: read.string(executorVar('CONNECTION_BUILD_CACHE_STORAGE'), ''),
+    legacyStorage,
+  });
+  for (const problem of problems) read.problem(problem);
+  return storage;
 }
 
 function readTrustProxy(read: EnvReader): boolean | string {

@@ -1,3 +1,5 @@
+import type { StorageConfig } from './storage-settings';
+
 export type AppRole = 'all' | 'api' | 'worker';
 export type NodeEnvironment = 'production' | 'development' | 'test';
 
@@ -42,8 +44,6 @@ export interface ExecutorConfig {
   /** Allowed runtime images; empty allows any image. Exact match. */
   runtimes: string[];
   runtimeVersions: string[];
-  connectionStorage: string;
-  connectionBuildCacheStorage: string;
   retryAttempts: number;
   retryDelayMs: number;
   dockerHubUsername: string;
@@ -53,8 +53,6 @@ export interface ExecutorConfig {
   /** Largest answer accepted from a runtime, in bytes; a larger one fails the execution. */
   maxResponseSize: number;
   runtimeHardening: RuntimeHardeningConfig;
-  /** Legacy `OPR_EXECUTOR_STORAGE_*` variables, used only when no storage DSN is set. */
-  legacyStorage: Record<string, string>;
 }
 
 /** Limits and privileges of every runtime container (function code is untrusted). */
@@ -147,4 +145,6 @@ export interface RuncellConfig {
   docker: DockerConfig;
   auth: AuthConfig;
   executions: ExecutionsConfig;
+  /** Storage devices, parsed from their DSNs (or the legacy variables) at start-up. */
+  storage: StorageConfig;
 }

@@ -4,7 +4,7 @@ import Redis from 'ioredis';
 import { Public } from '../common';
 import { InjectConfig, RuncellConfig } from '../config';
 import { REDIS_CLIENT } from '../redis/redis.module';
-import { ExecutionsRepository } from './executions.repository';
+import { ExecutionRecordsService } from './execution-records.service';
 import { ExecutionQueueProducer } from './queue/execution-queue.producer';
 import { WorkerBeat, workerKeyPrefix } from './queue/worker-heartbeat.service';
 
@@ -44,7 +44,7 @@ export class WorkersHealthController {
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
     @InjectConfig() private readonly config: RuncellConfig,
     private readonly queue: ExecutionQueueProducer,
-    private readonly executions: ExecutionsRepository,
+    private readonly executions: ExecutionRecordsService,
   ) {}
 
   @Get('workers')

@@ -4,7 +4,8 @@ import { InjectConfig, RuncellConfig } from '../../config';
 import { MetricsService } from '../../metrics/metrics.service';
 import { TasksService } from '../../tasks/tasks.service';
 import { ExecutionEntity } from '../execution.entity';
-import { ExecutionOutcome, ExecutionsRepository } from '../executions.repository';
+import { ExecutionRecordsService } from '../execution-records.service';
+import type { ExecutionOutcome } from '../executions.repository';
 import { CancellationBus } from '../live-output/cancellation-bus';
 import { ExecutionOutputStore } from '../live-output/execution-output.store';
 import { LiveOutputPublisher } from '../live-output/live-output-publisher';
@@ -27,7 +28,7 @@ export class ExecutionRunService {
   readonly workerId = `${hostname()}-${process.pid}`;
 
   constructor(
-    private readonly executions: ExecutionsRepository,
+    private readonly executions: ExecutionRecordsService,
     private readonly tasks: TasksService,
     private readonly output: ExecutionOutputStore,
     private readonly cancellation: CancellationBus,
