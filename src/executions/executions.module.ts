@@ -17,6 +17,7 @@ import { ExecutionQueueProducer } from './queue/execution-queue.producer';
 import { ExecutionRunService } from './queue/execution-run.service';
 import { ExecutionProcessor } from './queue/execution.processor';
 import { WorkerHeartbeatService } from './queue/worker-heartbeat.service';
+import { SandboxPoolBeatService } from './sandbox-pool-beat.service';
 import { SANDBOX_RUNNER } from './sandbox-runner.token';
 import { SandboxModule } from './sandbox/sandbox.module';
 import { SandboxRunner } from './sandbox/sandbox-runner';
@@ -36,6 +37,7 @@ export class ExecutionsModule {
           ExecutionRunService,
           ExecutionProcessor,
           WorkerHeartbeatService,
+          SandboxPoolBeatService,
           { provide: SANDBOX_RUNNER, useExisting: SandboxRunner },
         ]
       : [];
