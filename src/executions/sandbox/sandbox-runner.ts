@@ -47,7 +47,7 @@ export class SandboxRunner implements SandboxRunnerContract {
     validateSandboxRequest(request);
     if (request.signal?.aborted) return cancelledBeforeStart();
     // A retried job may find the sandbox of its earlier attempt.
-    await this.pool?.removalOf(request.executionId);
+    if (this.pool?.enabled) await this.pool.removalOf(request.executionId);
     await this.removeSandboxOf(request.executionId);
     const language = languageNamed(request.language);
     const { executions } = this.config;
@@ -106,7 +106,8 @@ export class SandboxRunner implements SandboxRunnerContract {
     stage: SandboxStage,
     input: StageInput,
   ): Promise<StageOutcome | 'cancelled-before-start'> {
-    if (stage === 'run' && this.pool) {
+    // With SANDBOX_POOL_SIZE=0 nothing of the pool is on the path.
+    if (stage === 'run' && this.pool?.enabled) {
       const warm = await this.pool.claim(request);
       if (warm) return this.runWarm(warm.containerId, request, input);
     }
