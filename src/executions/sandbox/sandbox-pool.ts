@@ -269,9 +269,12 @@ export class SandboxPool implements OnApplicationBootstrap, OnApplicationShutdow
   private async check(): Promise<void> {
     if (this.closed) return;
     try {
+      const listedAt = Date.now();
       const found = await this.engine.listContainers({ [LABEL_POOL]: this.poolId }, { all: true });
       const running = new Set(found.filter((c) => c.state === 'running').map((c) => c.id));
-      for (const warm of this.book.takeWhere((w) => !running.has(w.containerId))) {
+      // Only containers warm before the listing began can be missing from it.
+      const dead = (w: WarmSandbox) => w.warmSince < listedAt && !running.has(w.containerId);
+      for (const warm of this.book.takeWhere(dead)) {
         this.logger.warn(`Warm sandbox ${warm.name} is gone or stopped; replacing it`);
         this.discard(warm.containerId);
       }
