@@ -191,6 +191,11 @@ describe('Sandbox pool (real Docker)', () => {
     await harness.docker.waitContainer(byLanguage('javascript').id);
     await harness.docker.startContainer(byLanguage('javascript').id);
 
+    const hitsBefore = await Promise.all(
+      ['python', 'bash', 'javascript'].map((language) =>
+        metricValue(harness, 'runcell_sandbox_pool_hits_total', { language }),
+      ),
+    );
     const results = await Promise.all([
       run({ language: 'python', script: 'print("py")' }),
       run({ language: 'bash', script: 'echo sh' }),
@@ -201,6 +206,13 @@ describe('Sandbox pool (real Docker)', () => {
       ['completed', 'sh\n'],
       ['completed', 'js\n'],
     ]);
+    // None of the three ran warm: each claim found its container unusable (or already dropped).
+    const hitsAfter = await Promise.all(
+      ['python', 'bash', 'javascript'].map((language) =>
+        metricValue(harness, 'runcell_sandbox_pool_hits_total', { language }),
+      ),
+    );
+    expect(hitsAfter).toEqual(hitsBefore);
     // The pool replaced them with new containers.
     await Promise.all([harness.warm('python'), harness.warm('bash'), harness.warm('javascript')]);
     const now = await harness.docker.listContainers({ [LABEL_POOL]: harness.pool!.poolId });
@@ -261,5 +273,26 @@ describe('Sandbox pool (real Docker)', () => {
     const first = await run({ executionId, language: 'bash', script: 'echo one' });
     const second = await run({ executionId, language: 'bash', script: 'echo two' });
     expect([first.stdout, second.stdout]).toEqual(['one\n', 'two\n']);
+  });
+
+  it('pools one-stage languages of the language images too (ruby), environment and stdin included', async () => {
+    const env = { SANDBOX_POOL_SIZE: '1', SANDBOX_POOL_LANGUAGES: 'ruby=1' };
+    const ruby = sandboxHarness(env);
+    try {
+      await ruby.warm('ruby');
+      const script = 'puts ENV["WHO"]\nputs STDIN.read.upcase\nputs ENV.to_h.sort.inspect';
+      const options = { language: 'ruby' as const, script, env: { WHO: 'pooled' }, stdin: 'abc' };
+      const [pooled, unpooled] = await Promise.all([ruby.run(options), cold.run(options)]);
+      expect(pooled).toMatchObject({ status: 'completed' });
+      expect(pooled.stdout.split('\n').slice(0, 2)).toEqual(['pooled', 'ABC']);
+      expect(pooled.stdout).toBe(unpooled.stdout);
+      expect(await metricValue(ruby, 'runcell_sandbox_pool_hits_total', { language: 'ruby' })).toBe(
+        1,
+      );
+      expect(await ruby.leftovers()).toEqual([]);
+    } finally {
+      await ruby.close();
+    }
+    expect(await ruby.everything()).toEqual([]);
   });
 });
