@@ -7,6 +7,7 @@ import {
   OnApplicationShutdown,
   Optional,
 } from '@nestjs/common';
+import { waitAtMost } from '../../common/deadline';
 import { InjectConfig, RuncellConfig } from '../../config';
 import { CONTAINER_ENGINE, ContainerEngine, runcellLabels } from '../../container-engine';
 import { LanguageDefinition, languageNamed } from '../../languages/language-registry';
@@ -30,6 +31,7 @@ const REFILL_CONCURRENCY = 2;
 const CHECK_INTERVAL_MS = 5_000;
 const BACKOFF_FIRST_MS = 500;
 const BACKOFF_MAX_MS = 30_000;
+const DRAIN_MAX_MS = 10_000;
 
 export type PoolMissReason = 'disabled' | 'unpooled' | 'empty' | 'engine';
 
@@ -157,7 +159,10 @@ export class SandboxPool implements OnApplicationBootstrap, OnApplicationShutdow
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.drain();
+    // A hung engine must not hold the shutdown: the orphan sweep removes what is left.
+    if (!(await waitAtMost(this.drain(), DRAIN_MAX_MS))) {
+      this.logger.warn(`Draining the sandbox pool took over ${DRAIN_MAX_MS} ms; left to the sweep`);
+    }
   }
 
   /** Stops refilling and removes every container of the pool. */
