@@ -4,6 +4,12 @@ import { availableParallelism, hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { EnvReader, executorVar } from './env-reader';
+import {
+  MAX_POOL_SIZE,
+  parsePoolLanguages,
+  POOL_DEFAULTS,
+  SandboxPoolSettings,
+} from '../executions/sandbox/sandbox-pool.settings';
 import { RateLimitRule, RuncellConfig } from './runcell-config';
 import { parseStorageConfig, StorageConfig } from './storage-settings';
 
@@ -189,6 +195,7 @@ export function loadConfig(
       compileMemoryMb: read.int('COMPILE_MEMORY_MB', 1024, { min: 64, max: 16384 }),
       compileOutputCapBytes: read.bytes('COMPILE_OUTPUT_CAP', 64 * 1024),
       buildOutputMaxBytes: read.bytes('BUILD_OUTPUT_MAX', 64 * MIB),
+      sandboxPool: readSandboxPool(read),
     },
     // Last, so its problems are listed after the others, as they always were.
     storage: readStorageConfig(read, legacyStorage),
@@ -242,6 +249,19 @@ function packageVersion(): string {
     }
   }
   return '0.0.0';
+}
+
+function readSandboxPool(read: EnvReader): SandboxPoolSettings {
+  const size = read.int('SANDBOX_POOL_SIZE', POOL_DEFAULTS.size, { min: 0, max: MAX_POOL_SIZE });
+  const { targets, problems } = parsePoolLanguages(
+    read.string('SANDBOX_POOL_LANGUAGES', POOL_DEFAULTS.languages),
+  );
+  for (const problem of problems) read.problem(problem);
+  const idleSeconds = read.int('SANDBOX_POOL_IDLE_SECONDS', POOL_DEFAULTS.idleSeconds, {
+    min: 10,
+    max: 86_400,
+  });
+  return { size, targets, idleMs: idleSeconds * 1000 };
 }
 
 /** A rate limit written `<limit>/<window seconds>`, e.g. `10/900` for 10 per 15 minutes. */

@@ -1,3 +1,4 @@
+import type { SandboxPoolSettings } from '../executions/sandbox/sandbox-pool.settings';
 import type { StorageConfig } from './storage-settings';
 
 export type AppRole = 'all' | 'api' | 'worker';
@@ -132,6 +133,8 @@ export interface ExecutionsConfig {
   compileOutputCapBytes: number;
   /** Largest build output (tar of /build) passed from the compile to the run stage. */
   buildOutputMaxBytes: number;
+  /** The warm pool of sandboxes kept by worker roles (`SANDBOX_POOL_*`). */
+  sandboxPool: SandboxPoolSettings;
 }
 
 export interface RuncellConfig {
