@@ -185,6 +185,8 @@ export function loadConfig(
       retentionDays: read.int('EXECUTION_RETENTION_DAYS', 30, { min: 0, max: 36_500 }),
       liveStreamsPerUser: read.int('LIVE_STREAMS_PER_USER', 5, { min: 1, max: 1000 }),
       liveStreamMaxSeconds: read.int('LIVE_STREAM_MAX_SECONDS', 3600, { min: 1, max: 86_400 }),
+      waitersPerUser: read.int('EXECUTION_WAITERS_PER_USER', 10, { min: 0, max: 10_000 }),
+      waitersMax: read.int('EXECUTION_WAITERS_MAX', 1000, { min: 0, max: 100_000 }),
       sandboxPidsLimit: read.int('SANDBOX_PIDS_LIMIT', 64, { min: 8 }),
       sandboxImagePrefix: read.string('SANDBOX_IMAGE_PREFIX', 'runcell/sandbox-'),
       sandboxImageTag: read.string('SANDBOX_IMAGE_TAG', '1'),

@@ -20,6 +20,8 @@ import { WorkerHeartbeatService } from './queue/worker-heartbeat.service';
 import { SANDBOX_RUNNER } from './sandbox-runner.token';
 import { SandboxModule } from './sandbox/sandbox.module';
 import { SandboxRunner } from './sandbox/sandbox-runner';
+import { ExecutionWaiters } from './wait/execution-waiters';
+import { SynchronousExecutionsService } from './wait/synchronous-executions.service';
 import { WorkersHealthController } from './workers-health.controller';
 
 /**
@@ -57,6 +59,8 @@ export class ExecutionsModule {
         ExecutionLogsService,
         LiveStreamSlots,
         CancellationBus,
+        ExecutionWaiters,
+        SynchronousExecutionsService,
         { provide: TASK_ACTIVITY, useExisting: ExecutionsService },
         ...workerProviders,
       ],
