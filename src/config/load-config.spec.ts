@@ -91,6 +91,12 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('runs at least 8 sandboxes at once by default, more than one user may hold', () => {
+    const { executions } = loadConfig({});
+    expect(executions.workerConcurrency).toBeGreaterThanOrEqual(8);
+    expect(executions.perUserRunningCap).toBeLessThan(executions.workerConcurrency);
+  });
+
   it('reads the bounds on synchronous waiters', () => {
     expect(loadConfig({}).executions).toMatchObject({ waitersPerUser: 10, waitersMax: 1000 });
     expect(

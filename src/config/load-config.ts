@@ -174,7 +174,9 @@ export function loadConfig(
       bootstrapAdminPassword: read.optionalString('ADMIN_PASSWORD'),
     },
     executions: {
-      workerConcurrency: read.int('WORKER_CONCURRENCY', 2 * availableParallelism(), {
+      // A container's life is mostly spent waiting on the Docker daemon, so even 2 cores keep 8
+      // busy; above the per-user cap, one user's flood always leaves slots for the others.
+      workerConcurrency: read.int('WORKER_CONCURRENCY', Math.max(8, 2 * availableParallelism()), {
         min: 1,
         max: 256,
       }),

@@ -158,6 +158,36 @@ describe('POST /api/v1/tasks/{id}/executions?wait= (synchronous executions)', ()
     await waitForExecution(sut, carol, carolRefused.json().id);
   });
 
+  it('a waiting request answers at once when its execution is cancelled (200) or deleted with its task (404)', async () => {
+    for (const cancel of ['execution', 'task'] as const) {
+      const task = await createTaskFor(sut, bob, 'sleep 20', { script_type: 'bash' });
+      const waiting = timed(postWithWait(sut, bob, task.id, '?wait=30'));
+      await new Promise((done) => setTimeout(done, 1000));
+      const [active] = (
+        await sut.inject({
+          method: 'GET',
+          url: `/api/v1/tasks/${task.id}/executions`,
+          headers: bob.auth,
+        })
+      ).json().executions;
+      const url =
+        cancel === 'execution'
+          ? `/api/v1/executions/${active.id}`
+          : `/api/v1/tasks/${task.id}?force=true`;
+      const cancelled = await sut.inject({ method: 'DELETE', url, headers: bob.auth });
+      expect(cancelled.statusCode).toBeLessThan(300);
+      const { value: response, ms } = await waiting;
+      expect(ms).toBeLessThan(6000);
+      if (cancel === 'execution') {
+        expect(response.statusCode).toBe(200);
+        expect(response.json()).toMatchObject({ id: active.id, status: 'cancelled' });
+      } else {
+        expect(response.statusCode).toBe(404);
+        expect(response.json().error.code).toBe('EXECUTION_NOT_FOUND');
+      }
+    }
+  });
+
   it('a client that disconnects frees its waiter', async () => {
     const task = await createTaskFor(sut, alice, 'sleep 3', { script_type: 'bash' });
     await sut.listen({ port: 0, host: '127.0.0.1' });

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { AuthenticatedUser } from '../../auth/authenticated-user';
+import { AppError, ErrorCode } from '../../common';
 import { CreateExecutionDto } from '../dto/create-execution.dto';
 import { ExecutionDto } from '../dto/execution.dto';
 import { TERMINAL_STATUSES } from '../execution.entity';
@@ -38,13 +39,21 @@ export class SynchronousExecutionsService {
     let latest = created;
     const end = await this.waiters.wait(user.id, created.id, waitSeconds * 1000, signal, () =>
       this.refresh(created.id).then((row) => {
-        if (row) latest = row;
-        return isTerminal(latest.status);
+        latest = row ?? latest;
+        return row === null || isTerminal(row.status);
       }),
     );
     // One read at the end: the notice carries only the id, and a deadline may race the finish.
-    if (end !== 'refused' && end !== 'aborted' && !isTerminal(latest.status))
-      latest = (await this.refresh(created.id).catch(() => null)) ?? latest;
+    if (end !== 'refused' && end !== 'aborted' && !isTerminal(latest.status)) {
+      const row = await this.refresh(created.id).catch(() => latest);
+      // Deleted (with its task) while we waited.
+      if (row === null)
+        throw new AppError(
+          ErrorCode.EXECUTION_NOT_FOUND,
+          'The execution was deleted with its task',
+        );
+      latest = row;
+    }
     return { execution: latest, finished: isTerminal(latest.status), end };
   }
 
