@@ -37,6 +37,11 @@ import { startSse } from './live-output/sse-writer';
 import { SynchronousExecutionsService } from './wait/synchronous-executions.service';
 import { MAX_WAIT_SECONDS, WaitSecondsPipe } from './wait/wait-seconds.pipe';
 
+const WAIT_END_HEADER = {
+  description: 'With `wait`: how the wait ended',
+  schema: { type: 'string', enum: ['finished', 'timeout', 'refused', 'shutdown'] },
+};
+
 @ApiTags('executions')
 @ApiBearerAuth('user')
 @Controller('api/v1')
@@ -67,8 +72,16 @@ export class ExecutionsController {
     description:
       'Seconds to wait for the execution to finish. 200 with the finished execution when it ends in time, else 202 with it still pending or running; also 202 at once when this user (`EXECUTION_WAITERS_PER_USER`) or this instance (`EXECUTION_WAITERS_MAX`) already has every waiter it may, and when the instance shuts down',
   })
-  @ApiOkResponse({ type: ExecutionDto, description: 'With `wait`: the execution finished in time' })
-  @ApiAcceptedResponse({ type: ExecutionDto, description: 'The execution, pending or running' })
+  @ApiOkResponse({
+    type: ExecutionDto,
+    description: 'With `wait`: the execution finished in time',
+    headers: { 'x-runcell-wait': WAIT_END_HEADER },
+  })
+  @ApiAcceptedResponse({
+    type: ExecutionDto,
+    description: 'The execution, pending or running',
+    headers: { 'x-runcell-wait': WAIT_END_HEADER },
+  })
   async create(
     @CurrentUser() user: AuthenticatedUser,
     @Param('id', UuidPipe) taskId: string,
