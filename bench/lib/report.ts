@@ -5,6 +5,8 @@ import type { ApiResult } from '../scenarios/api';
 import type { ColdResult } from '../scenarios/cold';
 import type { TasksResult } from '../scenarios/tasks';
 import type { WarmResult } from '../scenarios/warm';
+import type { SandboxPathsResult } from '../scenarios/sandbox-paths';
+import { renderSandboxPaths } from './sandbox-paths-report';
 import { ratio, round } from './stats';
 
 export interface BenchResults {
@@ -17,6 +19,7 @@ export interface BenchResults {
   cold?: ColdResult;
   api?: ApiResult;
   tasks?: TasksResult;
+  sandboxPaths?: SandboxPathsResult;
   leftoverContainers?: number;
   /** Where Runcell's CPU went in each scenario (sampled in the child process). */
   cpuProfile?: ProfileSummary[];
@@ -164,6 +167,7 @@ export function renderMarkdown(results: BenchResults): string {
       '',
     );
   }
+  if (results.sandboxPaths) lines.push(...renderSandboxPaths(results.sandboxPaths));
   if (api) {
     const share = ratio(api.runcellRps, api.bareRps);
     const stepRows = (name: string, steps: ApiResult['runcell']) =>

@@ -91,6 +91,25 @@ describe('loadConfig', () => {
     ]);
   });
 
+  it('runs at least 8 sandboxes at once by default, more than one user may hold', () => {
+    const { executions } = loadConfig({});
+    expect(executions.workerConcurrency).toBeGreaterThanOrEqual(8);
+    expect(executions.perUserRunningCap).toBeLessThan(executions.workerConcurrency);
+  });
+
+  it('reads the bounds on synchronous waiters', () => {
+    expect(loadConfig({}).executions).toMatchObject({ waitersPerUser: 10, waitersMax: 1000 });
+    expect(
+      loadConfig({ EXECUTION_WAITERS_PER_USER: '0', EXECUTION_WAITERS_MAX: '5' }).executions,
+    ).toMatchObject({ waitersPerUser: 0, waitersMax: 5 });
+    expect(
+      configProblems({ EXECUTION_WAITERS_PER_USER: '-1', EXECUTION_WAITERS_MAX: 'x' }),
+    ).toEqual([
+      expect.stringContaining('EXECUTION_WAITERS_PER_USER'),
+      expect.stringContaining('EXECUTION_WAITERS_MAX'),
+    ]);
+  });
+
   it('parses the legacy storage variables into the storage settings', () => {
     const legacy = {
       OPR_EXECUTOR_STORAGE_DEVICE: 's3',

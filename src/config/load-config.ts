@@ -177,7 +177,9 @@ export function loadConfig(
       bootstrapAdminPassword: read.optionalString('ADMIN_PASSWORD'),
     },
     executions: {
-      workerConcurrency: read.int('WORKER_CONCURRENCY', 2 * availableParallelism(), {
+      // A container's life is mostly spent waiting on the Docker daemon, so even 2 cores keep 8
+      // busy; above the per-user cap, one user's flood always leaves slots for the others.
+      workerConcurrency: read.int('WORKER_CONCURRENCY', Math.max(8, 2 * availableParallelism()), {
         min: 1,
         max: 256,
       }),
@@ -188,6 +190,8 @@ export function loadConfig(
       retentionDays: read.int('EXECUTION_RETENTION_DAYS', 30, { min: 0, max: 36_500 }),
       liveStreamsPerUser: read.int('LIVE_STREAMS_PER_USER', 5, { min: 1, max: 1000 }),
       liveStreamMaxSeconds: read.int('LIVE_STREAM_MAX_SECONDS', 3600, { min: 1, max: 86_400 }),
+      waitersPerUser: read.int('EXECUTION_WAITERS_PER_USER', 10, { min: 0, max: 10_000 }),
+      waitersMax: read.int('EXECUTION_WAITERS_MAX', 1000, { min: 0, max: 100_000 }),
       sandboxPidsLimit: read.int('SANDBOX_PIDS_LIMIT', 64, { min: 8 }),
       sandboxImagePrefix: read.string('SANDBOX_IMAGE_PREFIX', 'runcell/sandbox-'),
       sandboxImageTag: read.string('SANDBOX_IMAGE_TAG', '1'),

@@ -124,6 +124,9 @@ export interface ExecutionsConfig {
   liveStreamsPerUser: number;
   /** The longest a live output stream stays open; clients resume with `Last-Event-ID`. */
   liveStreamMaxSeconds: number;
+  /** Requests waiting (`?wait=`) for their execution to finish, per user and in all, per process. */
+  waitersPerUser: number;
+  waitersMax: number;
   sandboxPidsLimit: number;
   sandboxImagePrefix: string;
   sandboxImageTag: string;

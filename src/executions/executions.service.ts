@@ -165,6 +165,8 @@ export class ExecutionsService {
       if (await this.executions.close(id, 'cancelled', null)) {
         await this.queue.removeWaiting(id);
         await this.cancellation.requestCancel(id);
+        // Live followers and `?wait=` requests learn of it at once.
+        await this.output.append(id, 'status', 'cancelled').catch(() => undefined);
       }
     }
   }
