@@ -35,6 +35,7 @@ export class TaskChangesService {
 
   async delete(user: AuthenticatedUser, id: string, force: boolean): Promise<void> {
     await this.tasks.findOwned(user, id);
+    let cancelled: string[] = [];
     if (await this.executions.hasActiveExecutions(id)) {
       if (!force) {
         throw new AppError(
@@ -42,8 +43,10 @@ export class TaskChangesService {
           'The task has a queued or running execution; cancel it first or delete with ?force=true',
         );
       }
-      await this.executions.cancelActiveExecutions(id);
+      cancelled = await this.executions.cancelActiveExecutions(id);
     }
     await this.tasks.remove(id);
+    // After the delete, so a follower that looks the execution up finds it gone (404).
+    await this.executions.announceCancelled(cancelled);
   }
 }
