@@ -1,6 +1,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { DataSource } from 'typeorm';
 import { MIGRATIONS } from '../../migrations';
+import { runRuncellCommand } from '../support/runcell-process';
 import {
   BASE_DATABASE_URL_ENV,
   createDatabase,
@@ -37,6 +38,26 @@ describe('a database per test file', () => {
     } finally {
       await sut.destroy();
     }
+  });
+
+  it("gives the Runcell processes a test starts the file's database too", async () => {
+    const sut = new DataSource({ type: 'postgres', url: process.env.DATABASE_URL, poolSize: 1 });
+    await sut.initialize();
+    try {
+      // Never empty a database that is not this file's own clone.
+      const [{ name }] = await sut.query<{ name: string }[]>('SELECT current_database() AS name');
+      expect(name).toMatch(/__r\d+_s[0-9a-f]{8}$/);
+      await sut.query('DROP SCHEMA public CASCADE');
+      await sut.query('CREATE SCHEMA public');
+    } finally {
+      await sut.destroy();
+    }
+
+    // Every other database of the run is migrated: only this file's empty one has work to do.
+    const result = await runRuncellCommand('src/database/migrate.cli.ts', {});
+
+    expect(result.stderr).toBe('');
+    expect(result.stdout).toMatch(/^Applied migrations: CreateUsersAndRefreshTokens/);
   });
 
   it('drops what a killed run left behind, and nothing of a run still going', async () => {
