@@ -11,6 +11,7 @@ import { measureColdStart } from './scenarios/cold';
 import { measureWarm } from './scenarios/warm';
 import { measureApi } from './scenarios/api';
 import { measureTasks } from './scenarios/tasks';
+import { measureSandboxPaths } from './scenarios/sandbox-paths';
 import type { BenchResults } from './lib/report';
 
 const RESULTS_DIR = join(__dirname, 'results');
@@ -80,6 +81,10 @@ async function main(): Promise<void> {
       process.stdout.write('task executions...\n');
       results.tasks = await scenario('tasks', () =>
         measureTasks(runcell, flag('task-runs', 5), flag('batch', 300)),
+      );
+      process.stdout.write('sandbox paths: raw docker run, no pool, pool...\n');
+      results.sandboxPaths = await scenario('sandbox-paths', () =>
+        measureSandboxPaths(flag('sandbox-runs', 20)),
       );
     }
     results.finishedAt = new Date().toISOString();

@@ -3,6 +3,7 @@
 # given database role and databases exist. Safe to run again and again.
 #   DB_USER, DB_PASSWORD: the role to create or update (default runcell / runcell)
 #   DB_NAMES: space-separated databases to create (default "runcell")
+#   DB_CREATEDB: 1 to let the role create databases (the tests clone one per suite)
 #   REDIS_PORT: default 6379
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -11,6 +12,7 @@ cd "$(dirname "$0")/.."
 DB_USER=${DB_USER:-runcell}
 DB_PASSWORD=${DB_PASSWORD:-runcell}
 DB_NAMES=${DB_NAMES:-runcell}
+DB_CREATEDB=${DB_CREATEDB:-0}
 REDIS_PORT=${REDIS_PORT:-6379}
 STATE_DIR=${RUNCELL_STATE_DIR:-/var/lib/runcell}
 
@@ -84,6 +86,9 @@ BEGIN
 END
 \$\$;
 SQL
+  if [ "$DB_CREATEDB" = "1" ]; then
+    psql_admin -v ON_ERROR_STOP=1 -q -c "ALTER ROLE \"${DB_USER}\" CREATEDB"
+  fi
   local db
   for db in $DB_NAMES; do
     if [ "$(psql_admin -tAc "SELECT 1 FROM pg_database WHERE datname = '${db}'")" != "1" ]; then

@@ -9,8 +9,9 @@ cd "$(dirname "$0")/.."
 set -e
 
 ensure_node_modules
-# A role of its own, so running the tests never changes the local service's credentials.
-DB_USER=runcell_test DB_PASSWORD=runcell_test DB_NAMES=runcell_ci bash scripts/services.sh
+# A role of its own, so running the tests never changes the local service's credentials. It may
+# create databases: each suite runs in a clone of a migrated template (test/support/test-databases.ts).
+DB_USER=runcell_test DB_PASSWORD=runcell_test DB_NAMES=runcell_ci DB_CREATEDB=1 bash scripts/services.sh
 bash scripts/images.sh
 set +e
 

@@ -6,7 +6,9 @@ import type { ColdResult } from '../scenarios/cold';
 import type { TasksResult } from '../scenarios/tasks';
 import type { SequentialResult } from '../scenarios/sequential';
 import type { WarmResult } from '../scenarios/warm';
+import type { SandboxPathsResult } from '../scenarios/sandbox-paths';
 import type { LoadResult } from './load';
+import { renderSandboxPaths } from './sandbox-paths-report';
 import { ratio, round } from './stats';
 
 export interface BenchResults {
@@ -19,6 +21,7 @@ export interface BenchResults {
   cold?: ColdResult;
   api?: ApiResult;
   tasks?: TasksResult;
+  sandboxPaths?: SandboxPathsResult;
   leftoverContainers?: number;
   /** Where Runcell's CPU went in each scenario (sampled in the child process). */
   cpuProfile?: ProfileSummary[];
@@ -172,6 +175,7 @@ export function renderMarkdown(results: BenchResults): string {
       '',
     );
   }
+  if (results.sandboxPaths) lines.push(...renderSandboxPaths(results.sandboxPaths));
   if (api) {
     const share = ratio(api.runcellRps, api.bareRps);
     const stepRows = (name: string, steps: ApiResult['runcell']) =>

@@ -59,11 +59,14 @@ export function runcellEnv(port: number, executorHostname: string, tmpDir: strin
  * Starts the compiled Runcell as a child process. With `profileFile`, it samples its CPU from
  * start-up and writes the profile there when `writeProfile()` is called.
  */
-export async function startRuncell(profileFile?: string): Promise<RuncellUnderTest> {
+export async function startRuncell(
+  profileFile?: string,
+  extraEnv: Record<string, string> = {},
+): Promise<RuncellUnderTest> {
   const executorHostname = `bench${randomBytes(4).toString('hex')}`;
   const tmpDir = mkdtempSync('/tmp/runcell-bench-');
   const port = await freePort();
-  const env = runcellEnv(port, executorHostname, tmpDir);
+  const env = { ...runcellEnv(port, executorHostname, tmpDir), ...extraEnv };
   runMigrations(env);
   const preload = profileFile ? ['-r', join(__dirname, 'profile-preload.js')] : [];
   const child = spawnNode([...startFlags(), ...preload, join(BUILD_DIR, 'src/main.js')], {

@@ -141,10 +141,12 @@ function apiClient(baseUrl: string, token: string): Api {
 }
 
 /** The sandbox's flags from `buildSandboxContainerSpec`, through the docker CLI. */
-async function rawDockerRun(
+export async function rawDockerRun(
   memoryMb: number,
   cpus: number,
   env: Record<string, string>,
+  language = 'python',
+  script = SCRIPT,
 ): Promise<number> {
   const memory = `${memoryMb * MIB}`;
   const args = [
@@ -188,11 +190,11 @@ async function rawDockerRun(
     'core=0:0',
     '--log-driver',
     'none',
-    'runcell/sandbox-python:1',
+    `runcell/sandbox-${language}:1`,
     'run-task',
     '-',
   ];
-  const program = Buffer.from(SCRIPT, 'utf8');
+  const program = Buffer.from(script, 'utf8');
   const framed = Buffer.concat([Buffer.from(`${program.length}\n`), program]);
   const { ms, value } = await timed(
     () =>

@@ -45,7 +45,7 @@ describe('loadConfig', () => {
     expect(sut.executor.minCpus).toBe(0.5);
     expect(sut.executor.minMemoryMb).toBe(128);
     expect(sut.executor.runtimes).toEqual(['runcell/node:v5', 'runcell/node:v2']);
-    expect(sut.executor.connectionStorage).toBe('local://localhost');
+    expect(sut.storage.files).toEqual({ kind: 'local', baseDir: '/' });
   });
 
   it('accepts both spellings of the inactive threshold', () => {
@@ -91,7 +91,26 @@ describe('loadConfig', () => {
     ]);
   });
 
-  it('keeps the legacy storage variables for the storage drivers', () => {
+  it('runs at least 8 sandboxes at once by default, more than one user may hold', () => {
+    const { executions } = loadConfig({});
+    expect(executions.workerConcurrency).toBeGreaterThanOrEqual(8);
+    expect(executions.perUserRunningCap).toBeLessThan(executions.workerConcurrency);
+  });
+
+  it('reads the bounds on synchronous waiters', () => {
+    expect(loadConfig({}).executions).toMatchObject({ waitersPerUser: 10, waitersMax: 1000 });
+    expect(
+      loadConfig({ EXECUTION_WAITERS_PER_USER: '0', EXECUTION_WAITERS_MAX: '5' }).executions,
+    ).toMatchObject({ waitersPerUser: 0, waitersMax: 5 });
+    expect(
+      configProblems({ EXECUTION_WAITERS_PER_USER: '-1', EXECUTION_WAITERS_MAX: 'x' }),
+    ).toEqual([
+      expect.stringContaining('EXECUTION_WAITERS_PER_USER'),
+      expect.stringContaining('EXECUTION_WAITERS_MAX'),
+    ]);
+  });
+
+  it('parses the legacy storage variables into the storage settings', () => {
     const legacy = {
       OPR_EXECUTOR_STORAGE_DEVICE: 's3',
       OPR_EXECUTOR_STORAGE_S3_ACCESS_KEY: 'key',
@@ -99,7 +118,13 @@ describe('loadConfig', () => {
       OPR_EXECUTOR_STORAGE_S3_BUCKET: 'bucket',
     };
     const sut = loadConfig(legacy);
-    expect(sut.executor.legacyStorage).toEqual(legacy);
+    expect(sut.storage.files).toMatchObject({
+      kind: 's3',
+      accessKeyId: 'key',
+      secretAccessKey: 'secret',
+      bucket: 'bucket',
+    });
+    expect(sut.storage.buildCache).toEqual(sut.storage.files);
   });
 
   it('reports a bad storage DSN without its credentials', () => {

@@ -4,8 +4,14 @@ import { availableParallelism, hostname } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { parseEnv } from 'node:util';
 import { EnvReader, executorVar } from './env-reader';
-import { storageConfigProblems } from '../storage/storage-settings';
+import {
+  MAX_POOL_SIZE,
+  parsePoolLanguages,
+  POOL_DEFAULTS,
+  SandboxPoolSettings,
+} from '../executions/sandbox/sandbox-pool.settings';
 import { RateLimitRule, RuncellConfig } from './runcell-config';
+import { parseStorageConfig, StorageConfig } from './storage-settings';
 
 export class InvalidConfigError extends Error {
   constructor(readonly problems: string[]) {
@@ -105,8 +111,6 @@ export function loadConfig(
       minMemoryMb: read.int(executorVar('MIN_MEMORY'), 0, { min: 0 }),
       runtimes: read.list(executorVar('RUNTIMES'), []),
       runtimeVersions: read.list(executorVar('RUNTIME_VERSIONS'), ['v5']),
-      connectionStorage: read.string(executorVar('CONNECTION_STORAGE'), ''),
-      connectionBuildCacheStorage: read.string(executorVar('CONNECTION_BUILD_CACHE_STORAGE'), ''),
       retryAttempts: read.int(executorVar('RETRY_ATTEMPTS'), 5, { min: 0 }),
       retryDelayMs: read.int(executorVar('RETRY_DELAY_MS'), 500, { min: 0 }),
       dockerHubUsername: read.string(executorVar('DOCKER_HUB_USERNAME'), ''),
@@ -121,7 +125,6 @@ export function loadConfig(
         noNewPrivileges: read.bool('URT_RUNTIME_NO_NEW_PRIVILEGES', true),
         swapMb: read.int('URT_RUNTIME_SWAP', 0, { min: 0 }),
       },
-      legacyStorage,
     },
     database: {
       url: read.url('DATABASE_URL', 'postgres://runcell:runcell@127.0.0.1:5432/runcell', [
@@ -174,7 +177,9 @@ export function loadConfig(
       bootstrapAdminPassword: read.optionalString('ADMIN_PASSWORD'),
     },
     executions: {
-      workerConcurrency: read.int('WORKER_CONCURRENCY', 2 * availableParallelism(), {
+      // A container's life is mostly spent waiting on the Docker daemon, so even 2 cores keep 8
+      // busy; above the per-user cap, one user's flood always leaves slots for the others.
+      workerConcurrency: read.int('WORKER_CONCURRENCY', Math.max(8, 2 * availableParallelism()), {
         min: 1,
         max: 256,
       }),
@@ -185,6 +190,8 @@ export function loadConfig(
       retentionDays: read.int('EXECUTION_RETENTION_DAYS', 30, { min: 0, max: 36_500 }),
       liveStreamsPerUser: read.int('LIVE_STREAMS_PER_USER', 5, { min: 1, max: 1000 }),
       liveStreamMaxSeconds: read.int('LIVE_STREAM_MAX_SECONDS', 3600, { min: 1, max: 86_400 }),
+      waitersPerUser: read.int('EXECUTION_WAITERS_PER_USER', 10, { min: 0, max: 10_000 }),
+      waitersMax: read.int('EXECUTION_WAITERS_MAX', 1000, { min: 0, max: 100_000 }),
       sandboxPidsLimit: read.int('SANDBOX_PIDS_LIMIT', 64, { min: 8 }),
       sandboxImagePrefix: read.string('SANDBOX_IMAGE_PREFIX', 'runcell/sandbox-'),
       sandboxImageTag: read.string('SANDBOX_IMAGE_TAG', '1'),
@@ -192,16 +199,32 @@ export function loadConfig(
       compileMemoryMb: read.int('COMPILE_MEMORY_MB', 1024, { min: 64, max: 16384 }),
       compileOutputCapBytes: read.bytes('COMPILE_OUTPUT_CAP', 64 * 1024),
       buildOutputMaxBytes: read.bytes('BUILD_OUTPUT_MAX', 64 * MIB),
+      sandboxPool: readSandboxPool(read),
     },
+    // Last, so its problems are listed after the others, as they always were.
+    storage: readStorageConfig(read, legacyStorage),
   };
 
-  for (const problem of storageConfigProblems(config.executor)) read.problem(problem);
   // The build output passes through the sandboxes' /tmp tmpfs and the file-size limit (64 MiB).
   if (config.executions.buildOutputMaxBytes > 64 * MIB) {
     read.problem('BUILD_OUTPUT_MAX must be at most 64MB');
   }
   if (read.problems.length > 0) throw new InvalidConfigError(read.problems);
   return config;
+}
+
+/** The storage DSNs (or legacy variables) parsed into driver settings, problems reported. */
+function readStorageConfig(
+  read: EnvReader,
+  legacyStorage: Readonly<Record<string, string>>,
+): StorageConfig {
+  const { storage, problems } = parseStorageConfig({
+    connectionStorage: read.string(executorVar('CONNECTION_STORAGE'), ''),
+    connectionBuildCacheStorage: read.string(executorVar('CONNECTION_BUILD_CACHE_STORAGE'), ''),
+    legacyStorage,
+  });
+  for (const problem of problems) read.problem(problem);
+  return storage;
 }
 
 function readTrustProxy(read: EnvReader): boolean | string {
@@ -230,6 +253,19 @@ function packageVersion(): string {
     }
   }
   return '0.0.0';
+}
+
+function readSandboxPool(read: EnvReader): SandboxPoolSettings {
+  const size = read.int('SANDBOX_POOL_SIZE', POOL_DEFAULTS.size, { min: 0, max: MAX_POOL_SIZE });
+  const { targets, problems } = parsePoolLanguages(
+    read.string('SANDBOX_POOL_LANGUAGES', POOL_DEFAULTS.languages),
+  );
+  for (const problem of problems) read.problem(problem);
+  const idleSeconds = read.int('SANDBOX_POOL_IDLE_SECONDS', POOL_DEFAULTS.idleSeconds, {
+    min: 10,
+    max: 86_400,
+  });
+  return { size, targets, idleMs: idleSeconds * 1000 };
 }
 
 /** A rate limit written `<limit>/<window seconds>`, e.g. `10/900` for 10 per 15 minutes. */

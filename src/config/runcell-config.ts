@@ -1,3 +1,6 @@
+import type { SandboxPoolSettings } from '../executions/sandbox/sandbox-pool.settings';
+import type { StorageConfig } from './storage-settings';
+
 export type AppRole = 'all' | 'api' | 'worker';
 export type NodeEnvironment = 'production' | 'development' | 'test';
 
@@ -42,8 +45,6 @@ export interface ExecutorConfig {
   /** Allowed runtime images; empty allows any image. Exact match. */
   runtimes: string[];
   runtimeVersions: string[];
-  connectionStorage: string;
-  connectionBuildCacheStorage: string;
   retryAttempts: number;
   retryDelayMs: number;
   dockerHubUsername: string;
@@ -53,8 +54,6 @@ export interface ExecutorConfig {
   /** Largest answer accepted from a runtime, in bytes; a larger one fails the execution. */
   maxResponseSize: number;
   runtimeHardening: RuntimeHardeningConfig;
-  /** Legacy `OPR_EXECUTOR_STORAGE_*` variables, used only when no storage DSN is set. */
-  legacyStorage: Record<string, string>;
 }
 
 /** Limits and privileges of every runtime container (function code is untrusted). */
@@ -125,6 +124,9 @@ export interface ExecutionsConfig {
   liveStreamsPerUser: number;
   /** The longest a live output stream stays open; clients resume with `Last-Event-ID`. */
   liveStreamMaxSeconds: number;
+  /** Requests waiting (`?wait=`) for their execution to finish, per user and in all, per process. */
+  waitersPerUser: number;
+  waitersMax: number;
   sandboxPidsLimit: number;
   sandboxImagePrefix: string;
   sandboxImageTag: string;
@@ -134,6 +136,8 @@ export interface ExecutionsConfig {
   compileOutputCapBytes: number;
   /** Largest build output (tar of /build) passed from the compile to the run stage. */
   buildOutputMaxBytes: number;
+  /** The warm pool of sandboxes kept by worker roles (`SANDBOX_POOL_*`). */
+  sandboxPool: SandboxPoolSettings;
 }
 
 export interface RuncellConfig {
@@ -147,4 +151,6 @@ export interface RuncellConfig {
   docker: DockerConfig;
   auth: AuthConfig;
   executions: ExecutionsConfig;
+  /** Storage devices, parsed from their DSNs (or the legacy variables) at start-up. */
+  storage: StorageConfig;
 }

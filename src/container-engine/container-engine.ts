@@ -46,6 +46,11 @@ export interface ContainerSpec {
   logDriver?: string;
 }
 
+/** The resource limits `updateContainerLimits` can change (the names of `ContainerSpec`). */
+export type ContainerLimits = Required<
+  Pick<ContainerSpec, 'memoryBytes' | 'memorySwapBytes' | 'cpus'>
+>;
+
 export type ContainerState =
   'created' | 'running' | 'paused' | 'restarting' | 'removing' | 'exited' | 'dead';
 
@@ -180,6 +185,10 @@ export interface ContainerEngine {
   /** Force-removes; returns false when there was no such container. */
   removeContainer(id: string): Promise<boolean>;
   inspectContainer(idOrName: string): Promise<ContainerInfo | undefined>;
+  /** Gives a container a new name (fails with `conflict` when the name is taken). */
+  renameContainer(id: string, name: string): Promise<void>;
+  /** Changes the resource limits of a created or running container. */
+  updateContainerLimits(id: string, limits: ContainerLimits): Promise<void>;
   /** Containers carrying every given label (value `true` means "label present, any value"). */
   listContainers(
     labels: Record<string, string | true>,

@@ -19,6 +19,7 @@ import {
   ApiOkResponse,
   ApiOperation,
   ApiProduces,
+  ApiQuery,
   ApiTags,
 } from '@nestjs/swagger';
 import type { FastifyReply, FastifyRequest } from 'fastify';
@@ -33,6 +34,13 @@ import { UpdateExecutionDto } from './dto/update-execution.dto';
 import { ExecutionsService } from './executions.service';
 import { ExecutionLogsService } from './live-output/execution-logs.service';
 import { startSse } from './live-output/sse-writer';
+import { SynchronousExecutionsService } from './wait/synchronous-executions.service';
+import { MAX_WAIT_SECONDS, WaitSecondsPipe } from './wait/wait-seconds.pipe';
+
+const WAIT_END_HEADER = {
+  description: 'With `wait`: how the wait ended',
+  schema: { type: 'string', enum: ['finished', 'timeout', 'refused', 'shutdown'] },
+};
 
 @ApiTags('executions')
 @ApiBearerAuth('user')
@@ -41,25 +49,68 @@ export class ExecutionsController {
   constructor(
     private readonly executions: ExecutionsService,
     private readonly logs: ExecutionLogsService,
+    private readonly synchronous: SynchronousExecutionsService,
   ) {}
 
   @Post('tasks/:id/executions')
   @HttpCode(202)
   @RateLimit('executionCreate')
-  @ApiOperation({ summary: 'Run a task: queues an execution and answers at once with it, pending' })
+  @ApiOperation({
+    summary:
+      'Run a task: queues an execution and answers at once with it, pending; with `wait`, answers 200 with the finished execution if it ends within that many seconds',
+  })
   @ApiHeader({
     name: 'idempotency-key',
     required: false,
-    description: 'A retried POST with the same key returns the same execution',
+    description:
+      'A retried POST with the same key returns the same execution (with `wait`, it waits for that execution too)',
   })
-  @ApiAcceptedResponse({ type: ExecutionDto })
-  create(
+  @ApiQuery({
+    name: 'wait',
+    required: false,
+    schema: { type: 'integer', minimum: 0, maximum: MAX_WAIT_SECONDS },
+    description:
+      'Seconds to wait for the execution to finish. 200 with the finished execution when it ends in time, else 202 with it still pending or running; also 202 at once when this user (`EXECUTION_WAITERS_PER_USER`) or this instance (`EXECUTION_WAITERS_MAX`) already has every waiter it may, and when the instance shuts down',
+  })
+  @ApiOkResponse({
+    type: ExecutionDto,
+    description: 'With `wait`: the execution finished in time',
+    headers: { 'x-runcell-wait': WAIT_END_HEADER },
+  })
+  @ApiAcceptedResponse({
+    type: ExecutionDto,
+    description: 'The execution, pending or running',
+    headers: { 'x-runcell-wait': WAIT_END_HEADER },
+  })
+  async create(
     @CurrentUser() user: AuthenticatedUser,
     @Param('id', UuidPipe) taskId: string,
+    @Query('wait', WaitSecondsPipe) wait: number | undefined,
+    @Res({ passthrough: true }) reply: FastifyReply,
     @Body() input: CreateExecutionDto = {},
     @Headers('idempotency-key') idempotencyKey?: string,
   ): Promise<ExecutionDto> {
-    return this.executions.create(user, taskId, input ?? {}, idempotencyKey);
+    if (wait === undefined)
+      return this.executions.create(user, taskId, input ?? {}, idempotencyKey);
+    const gone = new AbortController();
+    const onClose = () => {
+      if (!reply.raw.writableFinished) gone.abort();
+    };
+    reply.raw.once('close', onClose);
+    try {
+      const { execution, finished, end } = await this.synchronous.createAndWait(
+        user,
+        taskId,
+        input ?? {},
+        idempotencyKey,
+        wait,
+        gone.signal,
+      );
+      reply.status(finished ? 200 : 202).header('x-runcell-wait', end);
+      return execution;
+    } finally {
+      reply.raw.removeListener('close', onClose);
+    }
   }
 
   @Get('tasks/:id/executions')

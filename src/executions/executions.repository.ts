@@ -97,11 +97,9 @@ export class ExecutionsRepository {
     return this.dataSource.transaction(async (manager) => {
       // Serialises claims per user so the running cap holds across workers.
       await manager.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`executions:${userId}`]);
-      const [{ running }] = await manager.query<{ running: number }[]>(
-        `SELECT count(*)::int AS running FROM executions WHERE user_id = $1 AND status = 'running' AND id <> $2`,
-        [userId, id],
-      );
-      if (running >= cap) return 'capped';
+      // The running count is read by the update itself, after the lock (its own snapshot):
+      // one round trip fewer on the common path.
+      const runningOfUser = `(SELECT count(*) FROM executions WHERE user_id = :userId AND status = 'running' AND id <> :id)`;
       const result = await manager
         .createQueryBuilder()
         .update(ExecutionEntity)
@@ -110,8 +108,15 @@ export class ExecutionsRepository {
         .andWhere("(status = 'pending' OR (status = 'running' AND attempt < :attempt))", {
           attempt,
         })
+        .andWhere(`${runningOfUser} < :cap`, { userId, cap })
         .execute();
-      return result.affected ? 'claimed' : 'gone';
+      if (result.affected) return 'claimed';
+      // Still claimable, so the cap held it back (retried later); otherwise someone else has it.
+      const claimable = await manager.query<unknown[]>(
+        `SELECT 1 FROM executions WHERE id = $1 AND (status = 'pending' OR (status = 'running' AND attempt < $2))`,
+        [id, attempt],
+      );
+      return claimable.length > 0 ? 'capped' : 'gone';
     });
   }
 

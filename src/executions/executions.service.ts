@@ -160,12 +160,26 @@ export class ExecutionsService {
     return (await this.executions.activeIdsForTask(taskId)).length > 0;
   }
 
-  async cancelActiveExecutions(taskId: string): Promise<void> {
+  /**
+   * Cancels a task's queued and running executions and returns their ids; tell their followers
+   * with `announceCancelled` once the task's fate is settled (deleted or not).
+   */
+  async cancelActiveExecutions(taskId: string): Promise<string[]> {
+    const cancelled: string[] = [];
     for (const id of await this.executions.activeIdsForTask(taskId)) {
       if (await this.executions.close(id, 'cancelled', null)) {
         await this.queue.removeWaiting(id);
         await this.cancellation.requestCancel(id);
+        cancelled.push(id);
       }
+    }
+    return cancelled;
+  }
+
+  /** Live followers and `?wait=` requests of these executions learn at once that they ended. */
+  async announceCancelled(ids: string[]): Promise<void> {
+    for (const id of ids) {
+      await this.output.append(id, 'status', 'cancelled').catch(() => undefined);
     }
   }
 

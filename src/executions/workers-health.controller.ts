@@ -4,9 +4,10 @@ import Redis from 'ioredis';
 import { Public } from '../common';
 import { InjectConfig, RuncellConfig } from '../config';
 import { REDIS_CLIENT } from '../redis/redis.module';
-import { ExecutionsRepository } from './executions.repository';
+import { ExecutionRecordsService } from './execution-records.service';
 import { ExecutionQueueProducer } from './queue/execution-queue.producer';
 import { WorkerBeat, workerKeyPrefix } from './queue/worker-heartbeat.service';
+import { SandboxPoolBeat, sandboxPoolKey } from './sandbox-pool-beat.service';
 
 class WorkerBeatDto implements WorkerBeat {
   @ApiProperty({ example: 'host-123' })
@@ -23,6 +24,15 @@ class WorkerBeatDto implements WorkerBeat {
 
   @ApiProperty({ example: '2026-01-01T00:00:00.000Z', format: 'date-time' })
   last_heartbeat!: string;
+
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: { type: 'integer' },
+    nullable: true,
+    example: { python: 2, javascript: 1, bash: 1 },
+    description: 'Warm sandboxes ready per language; null when the worker keeps no pool',
+  })
+  sandbox_pool!: SandboxPoolBeat | null;
 }
 
 class WorkersHealthDto {
@@ -44,7 +54,7 @@ export class WorkersHealthController {
     @Inject(REDIS_CLIENT) private readonly redis: Redis,
     @InjectConfig() private readonly config: RuncellConfig,
     private readonly queue: ExecutionQueueProducer,
-    private readonly executions: ExecutionsRepository,
+    private readonly executions: ExecutionRecordsService,
   ) {}
 
   @Get('workers')
@@ -60,7 +70,7 @@ export class WorkersHealthController {
     return { workers, queue: { ...queue }, executions: { running, avg_run_ms_5m: average } };
   }
 
-  private async liveWorkers(): Promise<WorkerBeat[]> {
+  private async liveWorkers(): Promise<WorkerBeatDto[]> {
     const keys: string[] = [];
     let cursor = '0';
     do {
@@ -76,9 +86,17 @@ export class WorkersHealthController {
     } while (cursor !== '0');
     if (keys.length === 0) return [];
     const values = await this.redis.mget(...keys);
-    return values
+    const beats = values
       .filter((value): value is string => value !== null)
       .map((value) => JSON.parse(value) as WorkerBeat)
       .sort((a, b) => a.id.localeCompare(b.id));
+    if (beats.length === 0) return [];
+    const pools = await this.redis.mget(
+      ...beats.map((beat) => sandboxPoolKey(this.config, beat.id)),
+    );
+    return beats.map((beat, index) => ({
+      ...beat,
+      sandbox_pool: pools[index] ? (JSON.parse(pools[index]) as SandboxPoolBeat) : null,
+    }));
   }
 }

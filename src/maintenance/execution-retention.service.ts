@@ -1,7 +1,6 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
+import { Injectable, Logger } from '@nestjs/common';
 import { InjectConfig, RuncellConfig } from '../config';
-import { ExecutionsRepository } from '../executions/executions.repository';
+import { ExecutionRecordsService } from '../executions/execution-records.service';
 
 const BATCH = 1000;
 /** A run deletes at most this many batches; the next run goes on, so no run holds locks long. */
@@ -9,19 +8,13 @@ const MAX_BATCHES_PER_RUN = 100;
 
 /** Deletes finished executions, output included, `EXECUTION_RETENTION_DAYS` after they end. */
 @Injectable()
-export class ExecutionRetentionService implements OnModuleInit {
+export class ExecutionRetentionService {
   private readonly logger = new Logger(ExecutionRetentionService.name);
-  private executions!: ExecutionsRepository;
 
   constructor(
-    private readonly moduleRef: ModuleRef,
+    private readonly executions: ExecutionRecordsService,
     @InjectConfig() private readonly config: RuncellConfig,
   ) {}
-
-  /** As in `StuckExecutionsService`: the executions module is built per application role. */
-  onModuleInit(): void {
-    this.executions = this.moduleRef.get(ExecutionsRepository, { strict: false });
-  }
 
   /** The number of executions deleted. */
   async purge(now = new Date()): Promise<number> {

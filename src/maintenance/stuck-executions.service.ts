@@ -1,6 +1,5 @@
-import { Injectable, Logger, OnModuleInit } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
-import { ExecutionsRepository } from '../executions/executions.repository';
+import { Injectable, Logger } from '@nestjs/common';
+import { ExecutionRecordsService } from '../executions/execution-records.service';
 import { ExecutionQueueProducer } from '../executions/queue/execution-queue.producer';
 import { TasksService } from '../tasks/tasks.service';
 import { stuckExecutionAction } from './stuck-execution';
@@ -15,23 +14,14 @@ export interface StuckExecutionsReport {
 
 /** Executions left `running` whose BullMQ job is gone or over: requeued, or failed with a reason. */
 @Injectable()
-export class StuckExecutionsService implements OnModuleInit {
+export class StuckExecutionsService {
   private readonly logger = new Logger(StuckExecutionsService.name);
-  private executions!: ExecutionsRepository;
-  private queue!: ExecutionQueueProducer;
-  private tasks!: TasksService;
 
-  constructor(private readonly moduleRef: ModuleRef) {}
-
-  /**
-   * The executions module is built per application role (`ExecutionsModule.forRole`), so its
-   * providers are looked up in the application rather than imported a second time.
-   */
-  onModuleInit(): void {
-    this.executions = this.moduleRef.get(ExecutionsRepository, { strict: false });
-    this.queue = this.moduleRef.get(ExecutionQueueProducer, { strict: false });
-    this.tasks = this.moduleRef.get(TasksService, { strict: false });
-  }
+  constructor(
+    private readonly executions: ExecutionRecordsService,
+    private readonly queue: ExecutionQueueProducer,
+    private readonly tasks: TasksService,
+  ) {}
 
   async recover(minAgeMs = STUCK_MIN_AGE_MS): Promise<StuckExecutionsReport> {
     const report: StuckExecutionsReport = { requeued: [], failed: [] };

@@ -53,6 +53,35 @@ export class MetricsService {
     registers: [this.registry],
   });
 
+  readonly sandboxPoolSize = new Gauge({
+    name: 'runcell_sandbox_pool_size',
+    help: 'Warm sandboxes ready in this worker, by language',
+    labelNames: ['language'] as const,
+    registers: [this.registry],
+  });
+
+  readonly sandboxPoolHits = new Counter({
+    name: 'runcell_sandbox_pool_hits_total',
+    help: 'Executions that ran in a warm sandbox, by language',
+    labelNames: ['language'] as const,
+    registers: [this.registry],
+  });
+
+  readonly sandboxPoolMisses = new Counter({
+    name: 'runcell_sandbox_pool_misses_total',
+    help: 'Executions that ran in a sandbox created for them, by language and reason (disabled, unpooled, empty, engine)',
+    labelNames: ['language', 'reason'] as const,
+    registers: [this.registry],
+  });
+
+  readonly sandboxPoolRefill = new Histogram({
+    name: 'runcell_sandbox_pool_refill_seconds',
+    help: 'Time to create and start one warm sandbox, by language',
+    labelNames: ['language'] as const,
+    buckets: [0.05, 0.1, 0.25, 0.5, 1, 2, 5, 10, 30],
+    registers: [this.registry],
+  });
+
   readonly runtimes = new Gauge({
     name: 'runcell_runtimes',
     help: 'OpenRuntimes runtimes known to this process by status',

@@ -16,7 +16,8 @@ export interface StoredObject {
  * optional and `..` segments are rejected. Transfers stream: nothing is held whole in memory.
  */
 export interface StorageDriver {
-  readonly kind: 'local' | 's3';
+  /** `local`, `s3`, or the name of a driver of your own. */
+  readonly kind: string;
   /** The folder (local) or key prefix (S3) every path is resolved under. */
   readonly root: string;
   /** A description safe for logs and messages (no credentials). */

@@ -1,27 +1,20 @@
 import { posix } from 'node:path';
 import { LocalStorageDriver } from './drivers/local-storage.driver';
 import type { S3StorageDriver as S3Driver } from './drivers/s3-storage.driver';
+import type { StorageSettings } from '../config';
 import { StorageDriver } from './storage-driver';
 import { normalizeStoragePath } from './storage-path';
-import { resolveStorageSettings, STORAGE_DSN_VARIABLE } from './storage-settings';
 
 export interface CreateStorageOptions {
   /** Folder (local) or key prefix (S3) every path is resolved under; `/` by default. */
   root?: string;
-  /** The variable the DSN came from, named in error messages. */
-  variable?: string;
 }
 
-/**
- * The driver a DSN asks for (local when both the DSN and the legacy variables are empty).
- * Throws `StorageConfigError` for a bad DSN; it never falls back to local storage.
- */
+/** The driver for storage settings already parsed and validated by `loadConfig`. */
 export function createStorage(
-  dsn: string,
-  legacy: Readonly<Record<string, string>>,
+  settings: StorageSettings,
   options: CreateStorageOptions = {},
 ): StorageDriver {
-  const settings = resolveStorageSettings(dsn, legacy, options.variable ?? STORAGE_DSN_VARIABLE);
   const root = normalizeStoragePath(options.root ?? '/', true);
   if (settings.kind === 'local') {
     return new LocalStorageDriver(posix.join(settings.baseDir, root));

@@ -15,13 +15,17 @@ import { UuidPipe } from '../common';
 import { ListTasksQueryDto } from './dto/list-tasks.query';
 import { CreateTaskDto, UpdateTaskDto } from './dto/task-input.dto';
 import { TaskDto, TaskPageDto } from './dto/task.dto';
+import { TaskChangesService } from './task-changes.service';
 import { TasksService } from './tasks.service';
 
 @ApiTags('tasks')
 @ApiBearerAuth('user')
 @Controller('api/v1/tasks')
 export class TasksController {
-  constructor(private readonly tasks: TasksService) {}
+  constructor(
+    private readonly tasks: TasksService,
+    private readonly changes: TaskChangesService,
+  ) {}
 
   @Post()
   @RateLimit('taskCreate')
@@ -58,7 +62,7 @@ export class TasksController {
     @Param('id', UuidPipe) id: string,
     @Body() input: UpdateTaskDto,
   ): Promise<TaskDto> {
-    return this.tasks.update(user, id, input);
+    return this.changes.update(user, id, input);
   }
 
   @Delete(':id')
@@ -73,6 +77,6 @@ export class TasksController {
     @Param('id', UuidPipe) id: string,
     @Query('force') force?: string,
   ): Promise<void> {
-    await this.tasks.delete(user, id, force === 'true' || force === '1');
+    await this.changes.delete(user, id, force === 'true' || force === '1');
   }
 }

@@ -1,6 +1,5 @@
 import { languageNamed } from '../languages/language-registry';
 import { Injectable } from '@nestjs/common';
-import { ModuleRef } from '@nestjs/core';
 import type { AuthenticatedUser } from '../auth/authenticated-user';
 import { AppError, ErrorCode } from '../common';
 import { CursorCodec, cursorCodecFor } from '../common/pagination';
@@ -8,12 +7,9 @@ import { InjectConfig, RuncellConfig } from '../config';
 import { ListTasksQueryDto } from './dto/list-tasks.query';
 import { CreateTaskDto, UpdateTaskDto } from './dto/task-input.dto';
 import { TaskDto, TaskPageDto } from './dto/task.dto';
-import { TASK_ACTIVITY, TaskActivity } from './task-activity';
 import { TaskEntity, TaskStatus } from './task.entity';
 import { toTaskDto } from './task.mapper';
 import { TasksRepository } from './tasks.repository';
-
-const SCRIPT_FIELDS = ['script_content', 'script_type'] as const;
 
 @Injectable()
 export class TasksService {
@@ -21,7 +17,6 @@ export class TasksService {
 
   constructor(
     private readonly tasks: TasksRepository,
-    private readonly moduleRef: ModuleRef,
     @InjectConfig() config: RuncellConfig,
   ) {
     this.cursors = cursorCodecFor(config);
@@ -68,17 +63,8 @@ export class TasksService {
     return toTaskDto(await this.findReadable(user, id));
   }
 
-  async update(user: AuthenticatedUser, id: string, input: UpdateTaskDto): Promise<TaskDto> {
-    const task = await this.findOwned(user, id);
-    if (
-      SCRIPT_FIELDS.some((field) => input[field] !== undefined) &&
-      (await this.activity().hasActiveExecutions(id))
-    ) {
-      throw new AppError(
-        ErrorCode.TASK_BUSY,
-        'The task has a queued or running execution; its script cannot change now',
-      );
-    }
+  /** Applies a change to a task the caller has already checked (`TaskChangesService`). */
+  async applyUpdate(task: TaskEntity, input: UpdateTaskDto): Promise<TaskDto> {
     if (input.name !== undefined) task.name = input.name;
     if (input.description !== undefined) task.description = input.description;
     if (input.script_content !== undefined) task.scriptContent = input.script_content;
@@ -91,19 +77,9 @@ export class TasksService {
     return toTaskDto(await this.tasks.save(task));
   }
 
-  async delete(user: AuthenticatedUser, id: string, force: boolean): Promise<void> {
-    await this.findOwned(user, id);
-    const activity = this.activity();
-    if (await activity.hasActiveExecutions(id)) {
-      if (!force) {
-        throw new AppError(
-          ErrorCode.TASK_BUSY,
-          'The task has a queued or running execution; cancel it first or delete with ?force=true',
-        );
-      }
-      await activity.cancelActiveExecutions(id);
-    }
-    await this.tasks.delete(id);
+  /** Deletes a task the caller has already checked; its executions go with it. */
+  async remove(taskId: string): Promise<void> {
+    await this.tasks.delete(taskId);
   }
 
   /** The task if the user may read it (owner or admin); 404 otherwise, never 403. */
@@ -137,10 +113,6 @@ export class TasksService {
     status: TaskStatus,
   ): Promise<void> {
     await this.tasks.setStatusIfLatest(taskId, executionId, status);
-  }
-
-  private activity(): TaskActivity {
-    return this.moduleRef.get<TaskActivity>(TASK_ACTIVITY, { strict: false });
   }
 }
 

@@ -1,10 +1,22 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { DockerContainerEngine } from '../../src/container-engine/docker/docker-container-engine';
+import { LABEL_EXECUTION_ID, sandboxName } from '../../src/executions/sandbox';
 import { createTaskFor, startExecution, waitForExecution } from '../support/executions';
 import { startTestApp, testConfig } from '../support/test-app';
 import { registerUser, TestUser } from '../support/users';
+import { SANDBOX_PATHS } from './sandbox-harness';
 
 const docker = new DockerContainerEngine({ host: 'unix:///var/run/docker.sock' });
+
+/** The sandbox of an execution: labelled with it (cold) or named after it (claimed warm one). */
+async function sandboxesOf(instanceId: string, executionId: string) {
+  const found = await docker.listContainers({ 'runcell.instance': instanceId });
+  return found.filter(
+    (container) =>
+      container.labels[LABEL_EXECUTION_ID] === executionId ||
+      container.name === sandboxName(executionId),
+  );
+}
 
 interface HostileCase {
   name: string;
@@ -97,73 +109,103 @@ const CASES: HostileCase[] = [
   },
 ];
 
-describe('hostile code run as real tasks (API → queue → worker → sandbox)', () => {
-  let sut: NestFastifyApplication;
-  let attacker: TestUser;
-  let bystander: TestUser;
-
-  beforeAll(async () => {
-    sut = await startTestApp(
-      testConfig({ RATE_LIMITS_ENABLED: 'false', WORKER_CONCURRENCY: '4', USER_RUNNING_CAP: '10' }),
-    );
-    attacker = await registerUser(sut, 'Attacker');
-    bystander = await registerUser(sut, 'Bystander');
-  });
-
-  afterAll(async () => {
-    await sut.close();
-  });
-
-  it('contains every case, while another user’s ordinary task completes', async () => {
-    const started = [];
-    for (const hostile of CASES) {
-      const task = await createTaskFor(sut, attacker, hostile.script, {
-        script_type: hostile.scriptType,
-        ...hostile.task,
-      });
-      started.push({ hostile, execution: await startExecution(sut, attacker, task.id) });
-    }
-    const ordinary = await createTaskFor(sut, bystander, 'print(sum(range(10)))');
-    const neighbour = await startExecution(sut, bystander, ordinary.id);
-
-    for (const { hostile, execution } of started) {
-      const done = await waitForExecution(sut, attacker, execution.id, undefined, 120_000);
-      try {
-        hostile.expect(done);
-      } catch (error) {
-        throw new Error(`${hostile.name}: ${(error as Error).message}`, { cause: error });
-      }
-      expect(await docker.listContainers({ 'runcell.execution-id': execution.id })).toEqual([]);
-    }
-    const neighbourDone = await waitForExecution(sut, bystander, neighbour.id);
-    expect(neighbourDone).toMatchObject({ status: 'completed', stdout: '45\n' });
-  }, 180_000);
-
-  it('cancels a running task that ignores SIGTERM within 2 s', async () => {
-    const task = await createTaskFor(
-      sut,
-      attacker,
-      'import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\nwhile True:\n    time.sleep(1)',
-    );
-    const execution = await startExecution(sut, attacker, task.id);
-    await waitForExecution(sut, attacker, execution.id, (current) => current.status === 'running');
-    while (
-      !(await docker.listContainers({ 'runcell.execution-id': execution.id })).some(
-        (c) => c.state === 'running',
-      )
-    ) {
-      await new Promise((done) => setTimeout(done, 50));
-    }
-    const cancelledAt = Date.now();
-    const response = await sut.inject({
-      method: 'DELETE',
-      url: `/api/v1/executions/${execution.id}`,
-      headers: attacker.auth,
+describe.each(SANDBOX_PATHS)(
+  'hostile code run as real tasks (API → queue → worker → sandbox, %s)',
+  (_path, poolEnv) => {
+    let sut: NestFastifyApplication;
+    let attacker: TestUser;
+    let bystander: TestUser;
+    const config = testConfig({
+      RATE_LIMITS_ENABLED: 'false',
+      WORKER_CONCURRENCY: '4',
+      USER_RUNNING_CAP: '10',
+      ...poolEnv,
     });
-    expect(response.json().status).toBe('cancelled');
-    while ((await docker.listContainers({ 'runcell.execution-id': execution.id })).length > 0) {
-      expect(Date.now() - cancelledAt).toBeLessThan(2000);
-      await new Promise((done) => setTimeout(done, 50));
+    const instanceId = config.docker.instanceId;
+    const pooled = config.executions.sandboxPool.size > 0;
+
+    /** A warm sandbox is removed after its run, off the execution's path: give it 5 s. */
+    async function sandboxesLeft(executionId: string) {
+      const deadline = Date.now() + (pooled ? 5000 : 0);
+      let left = await sandboxesOf(instanceId, executionId);
+      while (left.length > 0 && Date.now() < deadline) {
+        await new Promise((done) => setTimeout(done, 50));
+        left = await sandboxesOf(instanceId, executionId);
+      }
+      return left;
     }
-  });
-});
+
+    beforeAll(async () => {
+      sut = await startTestApp(config);
+      attacker = await registerUser(sut, 'Attacker');
+      bystander = await registerUser(sut, 'Bystander');
+    });
+
+    afterAll(async () => {
+      await sut.close();
+    });
+
+    it('contains every case, while another user’s ordinary task completes', async () => {
+      const started = [];
+      for (const hostile of CASES) {
+        const task = await createTaskFor(sut, attacker, hostile.script, {
+          script_type: hostile.scriptType,
+          ...hostile.task,
+        });
+        started.push({ hostile, execution: await startExecution(sut, attacker, task.id) });
+      }
+      const ordinary = await createTaskFor(sut, bystander, 'print(sum(range(10)))');
+      const neighbour = await startExecution(sut, bystander, ordinary.id);
+
+      for (const { hostile, execution } of started) {
+        const done = await waitForExecution(sut, attacker, execution.id, undefined, 120_000);
+        try {
+          hostile.expect(done);
+        } catch (error) {
+          throw new Error(`${hostile.name}: ${(error as Error).message}`, { cause: error });
+        }
+        expect(await sandboxesLeft(execution.id)).toEqual([]);
+      }
+      const neighbourDone = await waitForExecution(sut, bystander, neighbour.id);
+      expect(neighbourDone).toMatchObject({ status: 'completed', stdout: '45\n' });
+    }, 180_000);
+
+    it('cancels a running task that ignores SIGTERM within 2 s', async () => {
+      const task = await createTaskFor(
+        sut,
+        attacker,
+        'import signal, time\nsignal.signal(signal.SIGTERM, signal.SIG_IGN)\nwhile True:\n    time.sleep(1)',
+      );
+      const execution = await startExecution(sut, attacker, task.id);
+      await waitForExecution(
+        sut,
+        attacker,
+        execution.id,
+        (current) => current.status === 'running',
+      );
+      while (!(await sandboxesOf(instanceId, execution.id)).some((c) => c.state === 'running')) {
+        await new Promise((done) => setTimeout(done, 50));
+      }
+      const cancelledAt = Date.now();
+      const response = await sut.inject({
+        method: 'DELETE',
+        url: `/api/v1/executions/${execution.id}`,
+        headers: attacker.auth,
+      });
+      expect(response.json().status).toBe('cancelled');
+      while ((await sandboxesOf(instanceId, execution.id)).length > 0) {
+        expect(Date.now() - cancelledAt).toBeLessThan(2000);
+        await new Promise((done) => setTimeout(done, 50));
+      }
+    });
+
+    it('runs them in warm sandboxes when the pool is on, and only then', async () => {
+      const metrics = (await sut.inject({ method: 'GET', url: '/metrics' })).body;
+      const hits = [
+        ...metrics.matchAll(/^runcell_sandbox_pool_hits_total\{[^}]*\} (\d+)$/gm),
+      ].reduce((total, match) => total + Number(match[1]), 0);
+      if (pooled) expect(hits).toBeGreaterThan(0);
+      else expect(hits).toBe(0);
+    });
+  },
+);

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { resolveStorageSettings } from '../../src/config';
 import { createStorage, StorageDriver } from '../../src/storage';
 import {
   executorCall,
@@ -21,7 +22,7 @@ describe('OpenRuntimes /v1 builds through S3 storage (e2e)', () => {
 
   beforeAll(async () => {
     server = await startS3Server();
-    bucket = createStorage(server.dsn, {}, { root: '/' });
+    bucket = createStorage(resolveStorageSettings(server.dsn), { root: '/' });
     sut = await startExecutorHarness({ URT_CONNECTION_STORAGE: server.dsn });
     archive = functionArchive({
       'index.js': readFileSync(join(__dirname, '../fixtures/v5-function.js'), 'utf8'),

@@ -1,7 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { ContainerEngine } from '../../src/container-engine';
 import { DockerContainerEngine } from '../../src/container-engine/docker/docker-container-engine';
-import { SandboxRequest, SandboxResult, SandboxRunner } from '../../src/executions/sandbox';
+import {
+  SandboxPool,
+  SandboxRequest,
+  SandboxResult,
+  SandboxRunner,
+} from '../../src/executions/sandbox';
+import { MetricsService } from '../../src/metrics/metrics.service';
 import { loadSeccompProfile } from '../../src/executions/sandbox/seccomp-profile';
 import { testConfig } from '../support/test-app';
 
@@ -11,15 +17,29 @@ export const SANDBOX_TEST_PIDS_LIMIT = 32;
 
 export type RunOptions = Partial<SandboxRequest> & Pick<SandboxRequest, 'language' | 'script'>;
 
+/** A small warm pool for the suites that run against pooled sandboxes. */
+export const POOLED_SANDBOX_ENV = {
+  SANDBOX_POOL_SIZE: '3',
+  SANDBOX_POOL_LANGUAGES: 'python=1,javascript=1,bash=1',
+};
+
+/** The two ways a program reaches a sandbox; suites that must hold for both run each. */
+export const SANDBOX_PATHS = [
+  ['cold', {}],
+  ['pooled', POOLED_SANDBOX_ENV],
+] as const;
+
 /**
  * A runner over the real Docker Engine and sandbox images, with a unique instance id so the
  * leftover check sees only this suite's containers. Every engine call is recorded by name.
+ * With `SANDBOX_POOL_SIZE` above 0 in `env` the runner has a started warm pool.
  */
 export function sandboxHarness(env: Record<string, string> = {}) {
   const config = testConfig({
     RUNCELL_INSTANCE_ID: `sandbox-test-${randomUUID().slice(0, 8)}`,
     SANDBOX_OUTPUT_CAP: String(SANDBOX_TEST_OUTPUT_CAP),
     SANDBOX_PIDS_LIMIT: String(SANDBOX_TEST_PIDS_LIMIT),
+    SANDBOX_POOL_SIZE: '0',
     ...env,
   });
   const docker = new DockerContainerEngine({ host: config.docker.host });
@@ -34,12 +54,21 @@ export function sandboxHarness(env: Record<string, string> = {}) {
       };
     },
   }) as ContainerEngine;
-  const sut = new SandboxRunner(config, engine, loadSeccompProfile());
+  const seccomp = loadSeccompProfile();
+  const metrics = new MetricsService();
+  const pool =
+    config.executions.sandboxPool.size > 0
+      ? new SandboxPool(config, engine, seccomp, metrics)
+      : undefined;
+  pool?.start();
+  const sut = new SandboxRunner(config, engine, seccomp, pool);
 
   return {
     config,
     docker,
     engineCalls,
+    metrics,
+    pool,
     sut,
     run(options: RunOptions): Promise<SandboxResult> {
       return sut.run({
@@ -50,9 +79,27 @@ export function sandboxHarness(env: Record<string, string> = {}) {
         ...options,
       });
     },
-    /** Containers of this suite still on the engine, running or not. */
-    leftovers() {
+    /** Containers of this suite still on the engine, running or not, but the warm ones. */
+    async leftovers() {
+      await pool?.settled();
+      const found = await docker.listContainers({ 'runcell.instance': config.docker.instanceId });
+      return found.filter((container) => !pool?.owns(container.id));
+    },
+    /** Every container of this suite, warm ones included. */
+    everything() {
       return docker.listContainers({ 'runcell.instance': config.docker.instanceId });
+    },
+    /** Waits until the pool has `count` warm containers of `language` (at most `timeoutMs`). */
+    async warm(language: string, count = 1, timeoutMs = 30_000) {
+      const deadline = Date.now() + timeoutMs;
+      while ((pool?.sizes()[language] ?? 0) < count) {
+        if (Date.now() > deadline)
+          throw new Error(`No ${count} warm ${language} sandbox(es) in time`);
+        await new Promise((resolve) => setTimeout(resolve, 25));
+      }
+    },
+    async close() {
+      await pool?.drain();
     },
   };
 }

@@ -254,7 +254,11 @@ describe('Sandbox runner (real Docker and sandbox images)', () => {
 
   it('is provided by SandboxModule with the global config and engine', async () => {
     const moduleRef = await Test.createTestingModule({
-      imports: [ConfigModule.forRoot(harness.config), ContainerEngineModule, SandboxModule],
+      imports: [
+        ConfigModule.forRoot(harness.config),
+        ContainerEngineModule.forRoot(),
+        SandboxModule,
+      ],
     }).compile();
     try {
       const runner = moduleRef.get(SandboxRunner);

@@ -245,6 +245,7 @@ describe('executions through the queue and real sandboxes', () => {
       concurrency: 4,
       active: expect.any(Number),
       last_heartbeat: expect.any(String),
+      sandbox_pool: null,
     });
     expect(body.queue).toEqual({
       waiting: expect.any(Number),

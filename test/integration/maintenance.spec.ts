@@ -10,7 +10,7 @@ import { runcellLabels } from '../../src/container-engine';
 import { LABEL_EXECUTION_ID } from '../../src/executions/sandbox/sandbox-container.factory';
 import { advisoryLockKey } from '../../src/maintenance/advisory-lock';
 import { MaintenanceService } from '../../src/maintenance/maintenance.service';
-import { OrphanSandboxesService } from '../../src/maintenance/orphan-sandboxes.service';
+import { OrphanSandboxesJob } from '../../src/executions/sandbox/orphan-sandboxes.job';
 import { createTaskFor, startExecution } from '../support/executions';
 import { startTestApp, testConfig } from '../support/test-app';
 import { registerUser, TestUser } from '../support/users';
@@ -213,7 +213,7 @@ describe('orphaned sandbox sweep', () => {
       },
     });
     try {
-      const removed = await sut.get(OrphanSandboxesService).removeOrphans(0);
+      const removed = await sut.get(OrphanSandboxesJob).removeOrphans(0);
 
       expect(removed).toHaveLength(1);
       await expect(orphan.inspect()).rejects.toMatchObject({ statusCode: 404 });

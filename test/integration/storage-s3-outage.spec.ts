@@ -1,6 +1,7 @@
 import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { resolveStorageSettings } from '../../src/config';
 import { createStorage, StorageDriver } from '../../src/storage';
 import { startS3Server } from '../support/s3-server';
 
@@ -11,7 +12,7 @@ describe('S3 storage driver while S3 is down', () => {
 
   beforeAll(async () => {
     const server = await startS3Server();
-    sut = createStorage(server.dsn, {});
+    sut = createStorage(resolveStorageSettings(server.dsn));
     await sut.write('/kept.txt', Buffer.from('kept'));
     await server.stop();
     workDir = await mkdtemp(join(tmpdir(), 'runcell-s3-outage-'));

@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
+import { resolveStorageSettings } from '../../src/config';
 import { createStorage, StorageDriver } from '../../src/storage';
 import { S3Server, startS3Server } from '../support/s3-server';
 import {
@@ -16,7 +17,10 @@ import {
 
 describeStorageContract('S3 (s3rver)', async () => {
   const server = await startS3Server();
-  return { sut: createStorage(server.dsn, {}, { root: '/' }), cleanup: () => server.stop() };
+  return {
+    sut: createStorage(resolveStorageSettings(server.dsn), { root: '/' }),
+    cleanup: () => server.stop(),
+  };
 });
 
 describe('S3 storage driver against s3rver', () => {
@@ -34,8 +38,8 @@ describe('S3 storage driver against s3rver', () => {
   });
 
   it('keeps each root in its own key prefix of the bucket', async () => {
-    const main = createStorage(server.dsn, {});
-    const cache = createStorage(server.dsn, {}, { root: '/build-cache' });
+    const main = createStorage(resolveStorageSettings(server.dsn));
+    const cache = createStorage(resolveStorageSettings(server.dsn), { root: '/build-cache' });
     try {
       await cache.write('key-1/lz4-b1M/stores.sqfs', ALL_BYTES);
 
@@ -53,7 +57,9 @@ describe('S3 storage driver against s3rver', () => {
   });
 
   it('unknown credentials are a failure naming the operation, without the secret', async () => {
-    const sut = createStorage(server.dsn.replace('S3RVER:S3RVER', 'NOBODY:WrongSecret'), {});
+    const sut = createStorage(
+      resolveStorageSettings(server.dsn.replace('S3RVER:S3RVER', 'NOBODY:WrongSecret')),
+    );
     try {
       const failure = sut.write('/denied.txt', Buffer.from('x'));
       await expect(failure).rejects.toMatchObject({ kind: 'failed' });
@@ -65,7 +71,9 @@ describe('S3 storage driver against s3rver', () => {
   });
 
   it('a missing bucket is not ready', async () => {
-    const sut = createStorage(server.dsn.replace('/runcell?', '/no-such-bucket?'), {});
+    const sut = createStorage(
+      resolveStorageSettings(server.dsn.replace('/runcell?', '/no-such-bucket?')),
+    );
     try {
       await expect(sut.checkReady(2000)).rejects.toThrow('Bucket no-such-bucket not found');
     } finally {
@@ -80,7 +88,7 @@ describe('S3 storage driver against s3rver', () => {
     let sourceHash: string;
 
     beforeAll(async () => {
-      sut = createStorage(server.dsn, {});
+      sut = createStorage(resolveStorageSettings(server.dsn));
       source = join(workDir, 'artifact.bin');
       sourceHash = await writeGeneratedFile(source, SIZE);
       // Load the SDK's lazily required code before measuring.

@@ -1,6 +1,8 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { execFileSync, execSync } from 'node:child_process';
 import { resolve } from 'node:path';
+import { LABEL_POOL } from '../../src/executions/sandbox/pooled-sandbox';
+import { POOLED_SANDBOX_ENV, sandboxHarness } from '../e2e/sandbox-harness';
 import { startTestApp, testConfig } from '../support/test-app';
 
 const ROOT = resolve(__dirname, '../..');
@@ -47,6 +49,16 @@ async function until(check: () => Promise<boolean> | boolean, timeoutMs: number,
   }
 }
 
+async function stopDockerd(): Promise<void> {
+  const systemd = execSync('[ -d /run/systemd/system ] && systemctl is-active docker || true')
+    .toString()
+    .trim();
+  if (systemd === 'active') execSync('systemctl stop docker.socket docker');
+  else execSync('pkill -TERM -x dockerd');
+  // Fully gone (not just unresponsive), or a new daemon would find the old one's pid file.
+  await until(() => !dockerAnswers() && !dockerdRunning(), 60_000, 'the Docker daemon stopping');
+}
+
 /**
  * Restarts the Docker daemon itself, so it runs alone after every other suite (`npm test` runs
  * test/serial on its own, last): readiness names Docker while it is down and recovers by itself.
@@ -58,17 +70,7 @@ describe('Docker daemon restarted', () => {
     try {
       expect((await readyStatus(sut)).status).toBe(200);
 
-      const systemd = execSync('[ -d /run/systemd/system ] && systemctl is-active docker || true')
-        .toString()
-        .trim();
-      if (systemd === 'active') execSync('systemctl stop docker.socket docker');
-      else execSync('pkill -TERM -x dockerd');
-      // Fully gone (not just unresponsive), or a new daemon would find the old one's pid file.
-      await until(
-        () => !dockerAnswers() && !dockerdRunning(),
-        60_000,
-        'the Docker daemon stopping',
-      );
+      await stopDockerd();
 
       const down = await readyStatus(sut);
       expect(down.status).toBe(503);
@@ -83,4 +85,47 @@ describe('Docker daemon restarted', () => {
       if (!dockerAnswers()) startServices();
     }
   }, 180_000);
+
+  it('refills the warm sandbox pool after the daemon restart, without a refill storm while it is down', async () => {
+    expect(dockerAnswers()).toBe(true);
+    const harness = sandboxHarness(POOLED_SANDBOX_ENV);
+    const languages = ['python', 'javascript', 'bash'];
+    try {
+      await Promise.all(languages.map((language) => harness.warm(language)));
+      const before = await harness.docker.listContainers({ [LABEL_POOL]: harness.pool!.poolId });
+      expect(before).toHaveLength(3);
+
+      await stopDockerd();
+      const callsWhenDown = harness.engineCalls.length;
+      // A claim meanwhile finds its warm container unusable and fails over to a cold run, which
+      // fails like any run without Docker; the pool keeps backing off.
+      await expect(harness.run({ language: 'python', script: 'print(1)' })).rejects.toThrow();
+      await new Promise((done) => setTimeout(done, 10_000));
+      const creations = harness.engineCalls
+        .slice(callsWhenDown)
+        .filter((call) => call === 'createContainer').length;
+      expect(creations).toBeLessThanOrEqual(12);
+
+      startServices();
+      await until(dockerAnswers, 60_000, 'the Docker daemon answering');
+      await until(
+        async () => {
+          const now = await harness.docker.listContainers({ [LABEL_POOL]: harness.pool!.poolId });
+          const fresh = now.filter(
+            (container) =>
+              container.state === 'running' && !before.some((old) => old.id === container.id),
+          );
+          return fresh.length === 3 && languages.every((l) => harness.pool!.sizes()[l] === 1);
+        },
+        90_000,
+        'the pool refilling',
+      );
+      const result = await harness.run({ language: 'bash', script: 'echo back' });
+      expect(result).toMatchObject({ status: 'completed', stdout: 'back\n' });
+    } finally {
+      if (!dockerAnswers()) startServices();
+      await harness.close();
+    }
+    expect(await harness.everything()).toEqual([]);
+  }, 240_000);
 });

@@ -7,6 +7,7 @@ import {
   ContainerEngineError,
   ContainerEvent,
   ContainerInfo,
+  ContainerLimits,
   ContainerSpec,
   ContainerStats,
   ContainerSummary,
@@ -18,7 +19,12 @@ import {
 import { streamContainerEvents } from './docker-events';
 import { attachToContainer, execInContainer } from './docker-exec';
 import { dockerMessage, isStatus, toEngineError } from './docker-errors';
-import { toContainerInfo, toContainerSummary, toCreateOptions } from './docker-spec.mapper';
+import {
+  toContainerInfo,
+  toContainerSummary,
+  toCreateOptions,
+  toUpdateOptions,
+} from './docker-spec.mapper';
 import { ipv4Gateway, networkSubnets } from './docker-network.mapper';
 import { isEmptyStatsSample, toContainerStats } from './docker-stats.mapper';
 import { isDockerHubImage } from './image-registry';
@@ -159,6 +165,22 @@ export class DockerContainerEngine implements ContainerEngine {
       if (isStatus(error, 404)) return false;
       if (isStatus(error, 409) && /already in progress/i.test(dockerMessage(error))) return true;
       throw toEngineError(error, `Removing container ${id}`);
+    }
+  }
+
+  async renameContainer(id: string, name: string): Promise<void> {
+    try {
+      await this.docker.getContainer(id).rename({ name });
+    } catch (error) {
+      throw toEngineError(error, `Renaming container ${id}`);
+    }
+  }
+
+  async updateContainerLimits(id: string, limits: ContainerLimits): Promise<void> {
+    try {
+      await this.docker.getContainer(id).update(toUpdateOptions(limits));
+    } catch (error) {
+      throw toEngineError(error, `Updating the limits of container ${id}`);
     }
   }
 

@@ -5,12 +5,23 @@ import type {
 } from 'dockerode';
 import {
   ContainerInfo,
+  ContainerLimits,
   ContainerSpec,
   ContainerState,
   ContainerSummary,
 } from '../container-engine';
 
 const CPU_PERIOD = 100_000;
+
+/** The body of Docker's container update: the same CPU and memory fields as at creation. */
+export function toUpdateOptions(limits: ContainerLimits): Record<string, number> {
+  return {
+    CpuPeriod: CPU_PERIOD,
+    CpuQuota: Math.round(limits.cpus * CPU_PERIOD),
+    Memory: limits.memoryBytes,
+    MemorySwap: limits.memorySwapBytes,
+  };
+}
 
 export function toCreateOptions(spec: ContainerSpec): ContainerCreateOptions {
   return {

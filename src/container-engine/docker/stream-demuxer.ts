@@ -1,7 +1,14 @@
+import { createInterface } from 'node:readline';
+
 /**
  * Splits Docker's multiplexed attach/exec stream (8-byte frame headers: stream type, 3 zero
  * bytes, big-endian payload length) into stdout and stderr chunks. Frames may arrive split
  * across reads, so partial data is buffered until complete.
+ *
+ * Not docker-modem's `demuxStream`: that one recurses once per frame and copies the rest of the
+ * buffer for each, so a read holding thousands of tiny frames (a container alternating one-byte
+ * writes to stdout and stderr) overflows the stack and loses the output after it, in quadratic
+ * time. This loop is linear and uses constant stack (see stream-demuxer.spec.ts).
  */
 export class StreamDemuxer {
   private pending: Buffer = Buffer.alloc(0);
@@ -50,36 +57,27 @@ export class CappedBuffer {
   }
 }
 
-/** Splits a byte stream into UTF-8 lines (newline-delimited JSON feeds); blank lines are skipped. */
-export class LineSplitter {
-  private pending = '';
-  private readonly decoder = new TextDecoder('utf-8');
-
-  constructor(private readonly onLine: (line: string) => void) {}
-
-  push(chunk: Buffer): void {
-    this.pending += this.decoder.decode(chunk, { stream: true });
-    let newline = this.pending.indexOf('\n');
-    while (newline >= 0) {
-      const line = this.pending.slice(0, newline).trim();
-      this.pending = this.pending.slice(newline + 1);
-      if (line) this.onLine(line);
-      newline = this.pending.indexOf('\n');
-    }
-  }
-}
-
-/** Feeds a daemon's JSON-lines stream to `onLine`; the feed resolves `ended` however it stops. */
+/**
+ * Feeds a daemon's JSON-lines stream (stats, events) to `onLine`, one trimmed non-blank line at a
+ * time; `ended` resolves however the stream stops. Not docker-modem's `followProgress`: that one
+ * keeps every object of the stream in memory until it ends (these streams last as long as a
+ * container) and throws out of its data handler on a line that is not JSON.
+ */
 export function followJsonLines(
   stream: NodeJS.ReadableStream & { destroy(): void },
   onLine: (line: string) => void,
 ): { stop(): void; ended: Promise<void> } {
-  const lines = new LineSplitter(onLine);
+  const lines = createInterface({ input: stream, crlfDelay: Infinity });
+  lines.on('line', (line) => {
+    const trimmed = line.trim();
+    if (trimmed) onLine(trimmed);
+  });
+  // readline re-emits the stream's errors; the stream's own listener below settles `ended`.
+  lines.on('error', () => undefined);
   const ended = new Promise<void>((resolve) => {
-    stream.on('data', (chunk: Buffer) => lines.push(chunk));
     stream.on('end', () => resolve());
     stream.on('close', () => resolve());
     stream.on('error', () => resolve());
-  });
+  }).finally(() => lines.close());
   return { stop: () => stream.destroy(), ended };
 }

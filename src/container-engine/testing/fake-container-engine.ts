@@ -6,6 +6,7 @@ import {
   ContainerEngine,
   ContainerEngineError,
   ContainerInfo,
+  ContainerLimits,
   ContainerSpec,
   ContainerStats,
   ContainerSummary,
@@ -144,6 +145,24 @@ export class FakeContainerEngine implements ContainerEngine {
       this.exit(container, 137, false);
       this.containers.delete(container.id);
       return true;
+    });
+  }
+
+  renameContainer(id: string, name: string): Promise<void> {
+    return this.guard('renameContainer', () => {
+      const container = this.require(id);
+      const holder = this.find(name);
+      if (holder && holder !== container) {
+        throw new ContainerEngineError('conflict', `Name ${name} in use`, 409);
+      }
+      container.name = name;
+    });
+  }
+
+  updateContainerLimits(id: string, limits: ContainerLimits): Promise<void> {
+    return this.guard('updateContainerLimits', () => {
+      const container = this.require(id);
+      container.spec = { ...container.spec, ...limits };
     });
   }
 

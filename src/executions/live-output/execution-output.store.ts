@@ -3,6 +3,7 @@ import Redis from 'ioredis';
 import { InjectConfig, RuncellConfig } from '../../config';
 import { REDIS_CLIENT } from '../../redis/redis.module';
 import { requireRedis } from '../../redis/redis-unavailable';
+import { TERMINAL_STATUSES } from '../execution.entity';
 
 export type OutputEventType = 'stdout' | 'stderr' | 'status';
 
@@ -36,13 +37,16 @@ export class ExecutionOutputStore {
     @InjectConfig() private readonly config: RuncellConfig,
   ) {}
 
+  /** Appends an event; a terminal `status` is also announced on the finished channel. */
   async append(executionId: string, type: OutputEventType, data: string): Promise<void> {
     const key = this.key(executionId);
-    await this.redis
+    const batch = this.redis
       .multi()
       .xadd(key, 'MAXLEN', '~', MAX_STREAM_ENTRIES, '*', 'type', type, 'data', data)
-      .expire(key, RETENTION_SECONDS)
-      .exec();
+      .expire(key, RETENTION_SECONDS);
+    if (type === 'status' && (TERMINAL_STATUSES as readonly string[]).includes(data))
+      batch.publish(finishedChannel(this.config), executionId);
+    await batch.exec();
   }
 
   /** Events strictly after `afterId` (or from the start), oldest first. */
@@ -74,4 +78,9 @@ export class ExecutionOutputStore {
   private key(executionId: string): string {
     return `${this.config.redis.queuePrefix}:output:${executionId}`;
   }
+}
+
+/** Pub/sub channel carrying the id of each execution that reached a terminal status. */
+export function finishedChannel(config: RuncellConfig): string {
+  return `${config.redis.queuePrefix}:finished`;
 }

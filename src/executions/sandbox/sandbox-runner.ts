@@ -1,4 +1,4 @@
-import { Inject, Injectable, Logger } from '@nestjs/common';
+import { Inject, Injectable, Logger, Optional } from '@nestjs/common';
 import { InjectConfig, RuncellConfig } from '../../config';
 import {
   CONTAINER_ENGINE,
@@ -9,12 +9,10 @@ import {
 import { LanguageDefinition, languageNamed } from '../../languages/language-registry';
 import { compileFailed, readCompileStage } from './compile-stage';
 import { frameProgram } from './program-framing';
-import {
-  buildSandboxContainerSpec,
-  LABEL_EXECUTION_ID,
-  SandboxStage,
-  sandboxName,
-} from './sandbox-container.factory';
+import { frameEnvironment } from './pooled-sandbox';
+import { orphanedSandboxes, toSandboxContainer } from './sandbox-orphans';
+import { SandboxPool } from './sandbox-pool';
+import { buildSandboxContainerSpec, SandboxStage, sandboxName } from './sandbox-container.factory';
 import { assertValidExecutionId, validateSandboxRequest } from './sandbox-request.validation';
 import { SandboxInfrastructureError } from './sandbox.errors';
 import {
@@ -35,17 +33,21 @@ import { StageInput, StageOutcome, superviseStage } from './stage-supervisor';
 @Injectable()
 export class SandboxRunner implements SandboxRunnerContract {
   private readonly logger = new Logger(SandboxRunner.name);
+  /** Claimed warm sandboxes of unknown executions, by id: when a sweep first saw them. */
+  private readonly claimedSuspects = new Map<string, number>();
 
   constructor(
     @InjectConfig() private readonly config: RuncellConfig,
     @Inject(CONTAINER_ENGINE) private readonly engine: ContainerEngine,
     @Inject(SANDBOX_SECCOMP_PROFILE) private readonly seccompProfile: SeccompProfile,
+    @Optional() private readonly pool?: SandboxPool,
   ) {}
 
   async run(request: SandboxRequest): Promise<SandboxResult> {
     validateSandboxRequest(request);
     if (request.signal?.aborted) return cancelledBeforeStart();
     // A retried job may find the sandbox of its earlier attempt.
+    if (this.pool?.enabled) await this.pool.removalOf(request.executionId);
     await this.removeSandboxOf(request.executionId);
     const language = languageNamed(request.language);
     const { executions } = this.config;
@@ -104,6 +106,11 @@ export class SandboxRunner implements SandboxRunnerContract {
     stage: SandboxStage,
     input: StageInput,
   ): Promise<StageOutcome | 'cancelled-before-start'> {
+    // With SANDBOX_POOL_SIZE=0 nothing of the pool is on the path.
+    if (stage === 'run' && this.pool?.enabled) {
+      const warm = await this.pool.claim(request);
+      if (warm) return this.runWarm(warm.containerId, request, input);
+    }
     const name = sandboxName(request.executionId, stage);
     let containerId: string | undefined;
     try {
@@ -128,6 +135,30 @@ export class SandboxRunner implements SandboxRunnerContract {
     }
   }
 
+  /** Hands the payload to a claimed warm container; the pool removes it afterwards. */
+  private async runWarm(
+    containerId: string,
+    request: SandboxRequest,
+    input: StageInput,
+  ): Promise<StageOutcome | 'cancelled-before-start'> {
+    try {
+      return await superviseStage(
+        this.engine,
+        containerId,
+        {
+          ...input,
+          running: true,
+          payload: Buffer.concat([frameEnvironment(request.env), input.payload]),
+        },
+        this.logger,
+      );
+    } catch (error) {
+      throw toInfrastructureError(error, `Sandbox ${sandboxName(request.executionId)} failed`);
+    } finally {
+      this.pool?.discard(containerId, request.executionId);
+    }
+  }
+
   async removeSandboxOf(executionId: string): Promise<boolean> {
     assertValidExecutionId(executionId);
     try {
@@ -145,13 +176,7 @@ export class SandboxRunner implements SandboxRunnerContract {
         runcellLabels(this.config.docker.instanceId, 'sandbox'),
         { all: true },
       );
-      return found.map((container) => ({
-        containerId: container.id,
-        name: container.name,
-        executionId: container.labels[LABEL_EXECUTION_ID] ?? null,
-        state: container.state,
-        createdAt: container.createdAt,
-      }));
+      return found.map(toSandboxContainer);
     } catch (error) {
       throw toInfrastructureError(error, 'Listing sandboxes failed');
     }
@@ -161,13 +186,14 @@ export class SandboxRunner implements SandboxRunnerContract {
     knownExecutionIds: Iterable<string>,
     options: { minAgeMs?: number } = {},
   ): Promise<string[]> {
-    const known = new Set(knownExecutionIds);
-    const bornBefore = Date.now() - (options.minAgeMs ?? 0);
-    const orphans = (await this.listSandboxes()).filter(
-      (sandbox) =>
-        (sandbox.executionId === null || !known.has(sandbox.executionId)) &&
-        sandbox.createdAt.getTime() <= bornBefore,
-    );
+    const orphans = orphanedSandboxes(await this.listSandboxes(), {
+      known: new Set(knownExecutionIds),
+      now: Date.now(),
+      minAgeMs: options.minAgeMs ?? 0,
+      ownPool: this.pool,
+      poolIdleMs: this.config.executions.sandboxPool.idleMs,
+      suspects: this.claimedSuspects,
+    });
     const removed: string[] = [];
     for (const orphan of orphans) {
       try {

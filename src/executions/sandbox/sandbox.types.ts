@@ -75,6 +75,8 @@ export interface SandboxContainer {
   name: string;
   /** From the `runcell.execution-id` label; null when the label is missing. */
   executionId: string | null;
+  /** The warm pool that created it (then named `runcell-pool-…` until claimed), or null. */
+  poolId: string | null;
   state: string;
   createdAt: Date;
 }

@@ -20,6 +20,8 @@ export interface StageInput {
   stderrCap: number;
   onOutput?: (stream: SandboxStream, chunk: Buffer) => void;
   signal?: AbortSignal;
+  /** The container is already running (a warm one waiting on stdin): hand the payload over. */
+  running?: boolean;
 }
 
 export interface StageOutcome {
@@ -35,8 +37,9 @@ export interface StageOutcome {
 }
 
 /**
- * Runs one created sandbox container to its end: attaches, starts, writes the payload, kills it
- * (SIGKILL) on timeout or abort, waits for the exit and collects capped output and usage.
+ * Runs one created sandbox container to its end: attaches, starts it (unless it is a warm one
+ * already running), writes the payload, kills it (SIGKILL) on timeout or abort, waits for the exit
+ * and collects capped output and usage. The wall clock starts when the payload is handed over.
  */
 export async function superviseStage(
   engine: ContainerEngine,
@@ -67,7 +70,7 @@ export async function superviseStage(
   );
   try {
     if (input.signal?.aborted) return 'cancelled-before-start';
-    await engine.startContainer(containerId);
+    if (!input.running) await engine.startContainer(containerId);
     const startedAt = new Date();
     timer = setTimeout(() => end('timeout'), input.timeoutMs);
     input.signal?.addEventListener('abort', onAbort, { once: true });

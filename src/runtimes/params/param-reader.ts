@@ -97,14 +97,14 @@ export class ParamReader {
   whiteList<T extends string>(
     name: string,
     list: readonly T[],
-    options: { strict: boolean; default: T },
+    options: { caseSensitive: boolean; default: T },
   ): string {
     const value = this.scalar(name);
     if (value === undefined) return options.default;
     const matches =
       typeof value === 'string' &&
       list.some((item) =>
-        options.strict ? item === value : item.toLowerCase() === value.toLowerCase(),
+        options.caseSensitive ? item === value : item.toLowerCase() === value.toLowerCase(),
       );
     if (!matches) throw invalid(name, whiteListDescription(list));
     return value;

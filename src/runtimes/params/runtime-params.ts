@@ -76,9 +76,9 @@ export function parseCreateRuntimeParams(
     remove: read.boolean('remove', { loose: false, default: false }),
     cpus: read.float('cpus', { loose: true, default: 1 }),
     memory: read.integer('memory', { loose: false, default: 512 }),
-    version: read.whiteList('version', runtimeVersions, { strict: false, default: 'v5' }),
+    version: read.whiteList('version', runtimeVersions, { caseSensitive: false, default: 'v5' }),
     restartPolicy: read.whiteList('restartPolicy', RESTART_POLICIES, {
-      strict: true,
+      caseSensitive: true,
       default: 'no',
     }) as RestartPolicy,
   };
@@ -105,7 +105,7 @@ export function parseCreateExecutionParams(
     runtimeId: id,
     body: body === undefined || body.length === 0 || body.equals(ZERO) ? undefined : body,
     path: path.startsWith('/') ? path : `/${path}`,
-    method: read.whiteList('method', EXECUTION_METHODS, { strict: true, default: 'GET' }),
+    method: read.whiteList('method', EXECUTION_METHODS, { caseSensitive: true, default: 'GET' }),
     headers: stringifyValues(read.jsonOrAssoc('headers')),
     timeout: read.integer('timeout', { loose: true, default: 15 }),
     image: read.text('image', { max: 128, default: '' }),
@@ -114,11 +114,11 @@ export function parseCreateExecutionParams(
     variables: stringifyValues(read.jsonOrAssoc('variables')),
     cpus: read.float('cpus', { loose: true, default: 1 }),
     memory: read.integer('memory', { loose: true, default: 512 }),
-    version: read.whiteList('version', runtimeVersions, { strict: false, default: 'v5' }),
+    version: read.whiteList('version', runtimeVersions, { caseSensitive: false, default: 'v5' }),
     runtimeEntrypoint: read.text('runtimeEntrypoint', { max: 1024, min: 0, default: '' }),
     logging: read.boolean('logging', { loose: true, default: true }),
     restartPolicy: read.whiteList('restartPolicy', RESTART_POLICIES, {
-      strict: true,
+      caseSensitive: true,
       default: 'no',
     }) as RestartPolicy,
   };

@@ -14,7 +14,7 @@ import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname, posix } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import type { S3StorageSettings } from '../storage-settings';
+import type { S3StorageSettings } from '../../config';
 import { StorageDriver, StorageError, StoredObject } from '../storage-driver';
 import { byPath, listPrefix, normalizeStoragePath } from '../storage-path';
 

@@ -4,7 +4,7 @@ import {
   S3StorageSettings,
   settingsFromLegacy,
   StorageConfigError,
-  storageConfigProblems,
+  parseStorageConfig,
 } from './storage-settings';
 
 const VARIABLE = 'URT_CONNECTION_STORAGE';
@@ -210,9 +210,9 @@ describe('legacy OPR_EXECUTOR_STORAGE_* variables', () => {
   });
 });
 
-describe('storageConfigProblems', () => {
+describe('parseStorageConfig', () => {
   it('checks the build-cache DSN on its own, naming its variable', () => {
-    const problems = storageConfigProblems({
+    const { storage, problems } = parseStorageConfig({
       connectionStorage: 's3://k:s@h/bucket',
       connectionBuildCacheStorage: 'gopher://k:s@h/bucket',
       legacyStorage: {},
@@ -220,15 +220,35 @@ describe('storageConfigProblems', () => {
     expect(problems).toEqual([
       expect.stringMatching(/^URT_CONNECTION_BUILD_CACHE_STORAGE .*unknown scheme "gopher"/),
     ]);
+    expect(storage.files).toMatchObject({ kind: 's3', bucket: 'bucket' });
+  });
+
+  it('gives the build cache its own storage, or else the main one', () => {
+    const own = parseStorageConfig({
+      connectionStorage: '',
+      connectionBuildCacheStorage: 's3://k:s@h/cache',
+      legacyStorage: {},
+    });
+    expect(own.storage.files).toEqual({ kind: 'local', baseDir: '/' });
+    expect(own.storage.buildCache).toMatchObject({ kind: 's3', bucket: 'cache' });
+    const shared = parseStorageConfig({
+      connectionStorage: 's3://k:s@h/main',
+      connectionBuildCacheStorage: ' ',
+      legacyStorage: {},
+    });
+    expect(shared.storage.buildCache).toBe(shared.storage.files);
   });
 
   it('finds nothing wrong with local storage', () => {
-    expect(
-      storageConfigProblems({
-        connectionStorage: '',
-        connectionBuildCacheStorage: '',
-        legacyStorage: {},
-      }),
-    ).toEqual([]);
+    const { storage, problems } = parseStorageConfig({
+      connectionStorage: '',
+      connectionBuildCacheStorage: '',
+      legacyStorage: {},
+    });
+    expect(problems).toEqual([]);
+    expect(storage).toEqual({
+      files: { kind: 'local', baseDir: '/' },
+      buildCache: { kind: 'local', baseDir: '/' },
+    });
   });
 });

@@ -58,51 +58,62 @@ export function redactDsn(dsn: string): string {
   return dsn.replace(/^([a-z][a-z0-9+.-]*:\/\/)(.*)@/i, '$1***@');
 }
 
+export const STORAGE_DSN_VARIABLE = 'URT_CONNECTION_STORAGE / OPR_EXECUTOR_CONNECTION_STORAGE';
+export const BUILD_CACHE_DSN_VARIABLE =
+  'URT_CONNECTION_BUILD_CACHE_STORAGE / OPR_EXECUTOR_CONNECTION_BUILD_CACHE_STORAGE';
+
 /** Settings from the DSN, or from the legacy variables when the DSN is empty. */
 export function resolveStorageSettings(
   dsn: string,
-  legacy: Readonly<Record<string, string>>,
-  variable: string,
+  legacy: Readonly<Record<string, string>> = {},
+  variable: string = STORAGE_DSN_VARIABLE,
 ): StorageSettings {
   if (dsn.trim() === '') return settingsFromLegacy(legacy);
   return settingsFromDsn(dsn.trim(), variable);
 }
 
-export const STORAGE_DSN_VARIABLE = 'URT_CONNECTION_STORAGE / OPR_EXECUTOR_CONNECTION_STORAGE';
-export const BUILD_CACHE_DSN_VARIABLE =
-  'URT_CONNECTION_BUILD_CACHE_STORAGE / OPR_EXECUTOR_CONNECTION_BUILD_CACHE_STORAGE';
+export interface StorageConfig {
+  /** Runtime sources and build outputs: `URT_CONNECTION_STORAGE`, or the legacy variables. */
+  files: StorageSettings;
+  /** The build cache: its own DSN when set, else the same storage as `files`. */
+  buildCache: StorageSettings;
+}
 
-/** Every problem with the storage and build-cache settings, for start-up validation. */
-export function storageConfigProblems(executor: {
+export interface StorageVariables {
   connectionStorage: string;
   connectionBuildCacheStorage: string;
   legacyStorage: Readonly<Record<string, string>>;
-}): string[] {
-  const problems = problemsOf(() =>
+}
+
+/**
+ * The storage settings, parsed once at start-up, and every problem with them (the settings are
+ * local placeholders where there is a problem; the configuration is refused then).
+ */
+export function parseStorageConfig(variables: StorageVariables): {
+  storage: StorageConfig;
+  problems: string[];
+} {
+  const problems: string[] = [];
+  const parse = (resolve: () => StorageSettings): StorageSettings => {
+    try {
+      return resolve();
+    } catch (error) {
+      if (!(error instanceof StorageConfigError)) throw error;
+      problems.push(...error.problems);
+      return { kind: 'local', baseDir: '/' };
+    }
+  };
+  const files = parse(() =>
     resolveStorageSettings(
-      executor.connectionStorage,
-      executor.legacyStorage,
+      variables.connectionStorage,
+      variables.legacyStorage,
       STORAGE_DSN_VARIABLE,
     ),
   );
-  if (executor.connectionBuildCacheStorage.trim() !== '') {
-    problems.push(
-      ...problemsOf(() =>
-        settingsFromDsn(executor.connectionBuildCacheStorage.trim(), BUILD_CACHE_DSN_VARIABLE),
-      ),
-    );
-  }
-  return problems;
-}
-
-function problemsOf(resolve: () => StorageSettings): string[] {
-  try {
-    resolve();
-    return [];
-  } catch (error) {
-    if (error instanceof StorageConfigError) return [...error.problems];
-    throw error;
-  }
+  const ownCache = variables.connectionBuildCacheStorage.trim();
+  const buildCache =
+    ownCache === '' ? files : parse(() => settingsFromDsn(ownCache, BUILD_CACHE_DSN_VARIABLE));
+  return { storage: { files, buildCache }, problems };
 }
 
 export function settingsFromDsn(dsn: string, variable: string): StorageSettings {

@@ -1,0 +1,71 @@
+import { languageNamed } from '../../languages/language-registry';
+import {
+  buildPooledSandboxSpec,
+  frameEnvironment,
+  LABEL_POOL,
+  limitsOf,
+  poolLimits,
+  sameLimits,
+} from './pooled-sandbox';
+import { buildSandboxContainerSpec, LABEL_EXECUTION_ID } from './sandbox-container.factory';
+
+const common = {
+  image: 'runcell/sandbox-python:1',
+  labels: { 'runcell.managed': 'true', 'runcell.kind': 'sandbox' },
+  pidsLimit: 64,
+  seccompProfile: '{"defaultAction":"SCMP_ACT_ERRNO"}',
+  compileMemoryMb: 1024,
+  buildBytes: 1024,
+};
+
+describe('pooled sandbox spec', () => {
+  it('is the hardened spec of a cold sandbox but for name, labels, env and launcher', () => {
+    const language = languageNamed('python');
+    const sut = buildPooledSandboxSpec({
+      ...common,
+      language,
+      poolId: 'p1',
+      name: 'runcell-pool-x',
+    });
+    const cold = buildSandboxContainerSpec({
+      ...common,
+      language,
+      stage: 'run',
+      request: {
+        executionId: 'e1',
+        language: 'python',
+        script: '',
+        timeoutMs: 1000,
+        memoryMb: language.defaults.memoryMb,
+        cpus: 1,
+      },
+    });
+    const differing = ['name', 'labels', 'env', 'cmd'] as const;
+    const strip = (spec: typeof sut) => {
+      const copy: Record<string, unknown> = { ...spec };
+      for (const key of differing) delete copy[key];
+      return copy;
+    };
+    expect(strip(sut)).toEqual(strip(cold));
+    expect(sut.name).toBe('runcell-pool-x');
+    expect(sut.env).toEqual({});
+    expect(sut.labels).toMatchObject({ ...common.labels, [LABEL_POOL]: 'p1' });
+    expect(sut.labels).not.toHaveProperty(LABEL_EXECUTION_ID);
+    expect(sut.cmd?.slice(0, 2)).toEqual(['bash', '-c']);
+    expect(sut.cmd?.slice(3)).toEqual(['run-task', ...language.runCommand]);
+  });
+
+  it('frames the environment as a count and NUL-terminated entries', () => {
+    expect(frameEnvironment()).toEqual(Buffer.from('0\n'));
+    expect(frameEnvironment({ A: 'x\ny', B: 'é=1' })).toEqual(
+      Buffer.from('2\nA=x\ny\0B=é=1\0', 'utf8'),
+    );
+  });
+
+  it('compares limits exactly', () => {
+    const language = languageNamed('bash');
+    expect(sameLimits(limitsOf({ memoryMb: 256, cpus: 1 }), poolLimits(language))).toBe(true);
+    expect(sameLimits(limitsOf({ memoryMb: 256, cpus: 0.5 }), poolLimits(language))).toBe(false);
+    expect(sameLimits(limitsOf({ memoryMb: 128, cpus: 1 }), poolLimits(language))).toBe(false);
+  });
+});
