@@ -9,7 +9,8 @@ import {
 import { LanguageDefinition, languageNamed } from '../../languages/language-registry';
 import { compileFailed, readCompileStage } from './compile-stage';
 import { frameProgram } from './program-framing';
-import { frameEnvironment } from './pooled-sandbox';
+import { frameWarmRun } from './pooled-sandbox';
+import { newRunNonce } from './run-end-record';
 import { orphanedSandboxes, toSandboxContainer } from './sandbox-orphans';
 import { SandboxPool } from './sandbox-pool';
 import { buildSandboxContainerSpec, SandboxStage, sandboxName } from './sandbox-container.factory';
@@ -141,6 +142,7 @@ export class SandboxRunner implements SandboxRunnerContract {
     request: SandboxRequest,
     input: StageInput,
   ): Promise<StageOutcome | 'cancelled-before-start'> {
+    const endNonce = newRunNonce();
     try {
       return await superviseStage(
         this.engine,
@@ -148,7 +150,8 @@ export class SandboxRunner implements SandboxRunnerContract {
         {
           ...input,
           running: true,
-          payload: Buffer.concat([frameEnvironment(request.env), input.payload]),
+          endNonce,
+          payload: Buffer.concat([frameWarmRun(endNonce, request.env), input.payload]),
         },
         this.logger,
       );
