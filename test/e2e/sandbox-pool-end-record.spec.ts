@@ -122,6 +122,18 @@ describe('Sandbox pool end record (real Docker)', () => {
     expect(result).toMatchObject({ status: 'completed', exitCode: 0, stdout: 'alive\n' });
   }, 30_000);
 
+  it('records peak memory and CPU time of a warm run longer than a stats interval', async () => {
+    await harness.warm('python');
+    const result = await harness.run({
+      language: 'python',
+      script:
+        'import time\nhog = bytearray(40 * 1024 * 1024)\nsum(range(2_000_000))\ntime.sleep(1.5)',
+    });
+    expect(result.status).toBe('completed');
+    expect(result.memoryPeakBytes).toBeGreaterThan(40 * 1024 * 1024);
+    expect(result.cpuMs).toBeGreaterThan(0);
+  }, 30_000);
+
   it('removes a finished warm sandbox even when the pool shuts down right after the run', async () => {
     const once = sandboxHarness(POOLED_SANDBOX_ENV);
     try {

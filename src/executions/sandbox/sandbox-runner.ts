@@ -12,7 +12,7 @@ import { frameProgram } from './program-framing';
 import { frameWarmRun } from './pooled-sandbox';
 import { newRunNonce } from './run-end-record';
 import { orphanedSandboxes, toSandboxContainer } from './sandbox-orphans';
-import { SandboxPool } from './sandbox-pool';
+import { ClaimedSandbox, SandboxPool } from './sandbox-pool';
 import { buildSandboxContainerSpec, SandboxStage, sandboxName } from './sandbox-container.factory';
 import { assertValidExecutionId, validateSandboxRequest } from './sandbox-request.validation';
 import { SandboxInfrastructureError } from './sandbox.errors';
@@ -110,7 +110,7 @@ export class SandboxRunner implements SandboxRunnerContract {
     // With SANDBOX_POOL_SIZE=0 nothing of the pool is on the path.
     if (stage === 'run' && this.pool?.enabled) {
       const warm = await this.pool.claim(request);
-      if (warm) return this.runWarm(warm.containerId, request, input);
+      if (warm) return this.runWarm(warm, request, input);
     }
     const name = sandboxName(request.executionId, stage);
     let containerId: string | undefined;
@@ -138,13 +138,13 @@ export class SandboxRunner implements SandboxRunnerContract {
 
   /** Hands the payload to a claimed warm container; the pool removes it afterwards. */
   private async runWarm(
-    containerId: string,
+    { containerId, named }: ClaimedSandbox,
     request: SandboxRequest,
     input: StageInput,
   ): Promise<StageOutcome | 'cancelled-before-start'> {
     const endNonce = newRunNonce();
     try {
-      return await superviseStage(
+      const outcome = await superviseStage(
         this.engine,
         containerId,
         {
@@ -155,6 +155,9 @@ export class SandboxRunner implements SandboxRunnerContract {
         },
         this.logger,
       );
+      // Started with the claim; a run is reported only under the execution's sandbox name.
+      await named;
+      return outcome;
     } catch (error) {
       throw toInfrastructureError(error, `Sandbox ${sandboxName(request.executionId)} failed`);
     } finally {

@@ -60,6 +60,7 @@ export async function superviseStage(
   let exited = false;
   let timer: NodeJS.Timeout | undefined;
   let stats: StatsStream | undefined;
+  let stopped = false;
   const end = (reason: Exclude<RunnerEnding, undefined>) => {
     if (exited || ending) return;
     ending = reason;
@@ -88,8 +89,13 @@ export async function superviseStage(
     if (input.signal?.aborted) onAbort();
     attachment.stdin?.write(input.payload);
     attachment.stdin?.end();
-    stats = await engine
+    // Not awaited: the end of the run must not wait for the stats feed to open.
+    void engine
       .streamStats(containerId, (sample) => usage.record(sample))
+      .then((opened) => {
+        if (stopped) opened.stop();
+        else stats = opened;
+      })
       .catch(() => undefined);
 
     const waited = engine.waitContainer(containerId);
@@ -137,6 +143,7 @@ export async function superviseStage(
   } finally {
     clearTimeout(timer);
     input.signal?.removeEventListener('abort', onAbort);
+    stopped = true;
     stats?.stop();
     attachment.detach();
   }
