@@ -168,8 +168,10 @@ export class SandboxRunner implements SandboxRunnerContract {
   async removeSandboxOf(executionId: string): Promise<boolean> {
     assertValidExecutionId(executionId);
     try {
-      const compile = await this.engine.removeContainer(sandboxName(executionId, 'compile'));
-      const run = await this.engine.removeContainer(sandboxName(executionId));
+      const [compile, run] = await Promise.all([
+        this.engine.removeContainer(sandboxName(executionId, 'compile')),
+        this.engine.removeContainer(sandboxName(executionId)),
+      ]);
       return compile || run;
     } catch (error) {
       throw toInfrastructureError(error, `Removing the sandbox of execution ${executionId} failed`);
