@@ -1,7 +1,7 @@
 import { ContainerEngine } from '../../src/container-engine';
 import { POOLED_SANDBOX_ENV, RunOptions, sandboxHarness } from './sandbox-harness';
 
-const FORGED = `\\0runcell-end:${'f'.repeat(32)}:0\\n`;
+const FORGED = `\\0runcell-end:${'f'.repeat(32)}:0:0\\n`;
 
 /** How a warm run ends: at the launcher's end record, or by Docker's account when there is none. */
 describe('Sandbox pool end record (real Docker)', () => {
@@ -59,7 +59,7 @@ describe('Sandbox pool end record (real Docker)', () => {
         'sys.exit(4)',
       ].join('\n'),
     });
-    const forged = `\0runcell-end:${'f'.repeat(32)}:0\n`;
+    const forged = `\0runcell-end:${'f'.repeat(32)}:0:0\n`;
     expect(result).toMatchObject({
       status: 'failed',
       exitCode: 4,
@@ -94,7 +94,7 @@ describe('Sandbox pool end record (real Docker)', () => {
     expect(coldChild.oomKilled).toBe(true);
   }, 60_000);
 
-  it('falls back to Docker when no record comes (a program killed by a signal)', async () => {
+  it('waits for Docker after an exit by a signal (a program that kills itself)', async () => {
     // A warm program is the launcher's child, not PID 1, so a signal it sends itself is not
     // ignored as it is by a cold sandbox's PID 1: it dies, no record comes, Docker reports 137.
     await harness.warm('python');

@@ -46,9 +46,7 @@ const LAUNCHER = [
  * unexported variable), runs the language's own command (`run-task -`, which then reads the
  * program frame) as its child with the request's `SHLVL` or none (what a cold sandbox's program
  * sees; its first argument is `-` or `=value`), and when it exited writes the end record
- * (`run-end-record.ts`) to stdout and stderr. No record when the exit was by a signal or the
- * kernel's OOM killer struck (or its counter cannot be read): then the supervisor waits for
- * Docker's own account of the exit, as for a cold sandbox.
+ * (`run-end-record.ts`: exit code and the cgroup's OOM kill count) to stdout and stderr.
  */
 const RUNNER = [
   'set -u',
@@ -60,16 +58,15 @@ const RUNNER = [
   'run() { env -u SHLVL -- "$@" 2>&3 3>&-; }',
   'if [[ $shlvl == - ]]; then run "$@"; else run "SHLVL=${shlvl:1}" "$@"; fi 3>&2 2>/dev/null',
   'code=$?',
-  'kills=',
+  'kills=-',
   'for file in /sys/fs/cgroup/memory/memory.oom_control /sys/fs/cgroup/memory.events; do',
   '  [[ -r $file ]] || continue',
   '  while read -r key value; do [[ $key == oom_kill ]] && kills=$value; done < "$file"',
   '  break',
   'done',
-  'if [[ $kills == 0 ]] && ((code < 128)); then',
-  `  printf '\\0runcell-end:%s:%d\\n' "$nonce" "$code"`,
-  `  printf '\\0runcell-end:%s:%d\\n' "$nonce" "$code" >&2`,
-  'fi',
+  '[[ $kills =~ ^[0-9]{1,10}$ ]] || kills=-',
+  `printf '\\0runcell-end:%s:%d:%s\\n' "$nonce" "$code" "$kills"`,
+  `printf '\\0runcell-end:%s:%d:%s\\n' "$nonce" "$code" "$kills" >&2`,
   'exit "$code"',
 ].join('\n');
 

@@ -2,12 +2,21 @@ import { randomBytes } from 'node:crypto';
 
 /**
  * The end record a warm sandbox's launcher writes to stdout and stderr once the program it ran has
- * exited: `\0runcell-end:<nonce>:<exit code>\n`. The nonce is random per run and never reaches
- * the program's environment, so output that merely looks like a record does not end the run.
+ * exited: `\0runcell-end:<nonce>:<exit code>:<OOM kills>\n`, the kills being the cgroup's
+ * `oom_kill` counter or `-` when it could not be read. The nonce is random per run and never
+ * reaches the program's environment, so output that merely looks like a record does not end the
+ * run.
  */
 const RECORD_PREFIX = '\0runcell-end:';
-/** An exit code is at most three digits; anything longer is not a record. */
-const MAX_CODE_DIGITS = 3;
+/** What follows the nonce: bounded, so a long line after a nonce is output, not a record. */
+const RECORD_FIELDS = /^([0-9]{1,3}):([0-9]{1,10}|-)$/;
+const MAX_FIELDS_LENGTH = 3 + 1 + 10;
+
+export interface RunEndRecord {
+  exitCode: number;
+  /** The OOM killer's kills in the sandbox; null when the launcher could not read the counter. */
+  oomKills: number | null;
+}
 const EMPTY: Buffer = Buffer.alloc(0);
 
 export function newRunNonce(): string {
@@ -21,14 +30,14 @@ export function isRunNonce(value: string): boolean {
 /**
  * Watches one output stream for the end record of `nonce`. `push` returns the bytes that are
  * program output (a possible start of the record is held back until it is decided, at most the
- * record's length); once the record is seen everything after it is discarded and `exitCode` is
+ * record's length); once the record is seen everything after it is discarded and `record` is
  * set. Memory is bounded by the record's length whatever the program writes.
  */
 export class RunEndScanner {
   private readonly marker: Buffer;
   private held: Buffer = EMPTY;
-  /** The exit code the record carried, once it was seen. */
-  exitCode: number | undefined;
+  /** The record, once it was seen. */
+  record: RunEndRecord | undefined;
 
   constructor(nonce: string) {
     if (!isRunNonce(nonce)) throw new Error('A run nonce is 32 lowercase hex digits');
@@ -36,7 +45,7 @@ export class RunEndScanner {
   }
 
   get ended(): boolean {
-    return this.exitCode !== undefined;
+    return this.record !== undefined;
   }
 
   push(chunk: Buffer): Buffer {
@@ -46,13 +55,13 @@ export class RunEndScanner {
     for (;;) {
       const at = data.indexOf(this.marker);
       if (at < 0) break;
-      const code = readCode(data, at + this.marker.length);
+      const code = readFields(data, at + this.marker.length);
       if (code === 'incomplete') {
         this.held = data.subarray(at);
         return concat(output, data.subarray(0, at));
       }
       if (code !== 'invalid') {
-        this.exitCode = code;
+        this.record = code;
         this.held = EMPTY;
         return concat(output, data.subarray(0, at));
       }
@@ -80,17 +89,14 @@ function concat(a: Buffer, b: Buffer): Buffer {
   return Buffer.concat([a, b]);
 }
 
-/** The exit code written from `start` up to a newline. */
-function readCode(data: Buffer, start: number): number | 'incomplete' | 'invalid' {
-  for (let i = start; i < data.length; i += 1) {
-    const byte = data[i];
-    if (byte === 0x0a) {
-      const digits = i - start;
-      return digits >= 1 ? Number(data.toString('latin1', start, i)) : 'invalid';
-    }
-    if (byte < 0x30 || byte > 0x39 || i - start >= MAX_CODE_DIGITS) return 'invalid';
-  }
-  return 'incomplete';
+/** The fields written from `start` up to a newline. */
+function readFields(data: Buffer, start: number): RunEndRecord | 'incomplete' | 'invalid' {
+  const newline = data.indexOf(0x0a, start);
+  if (newline < 0) return data.length - start > MAX_FIELDS_LENGTH ? 'invalid' : 'incomplete';
+  if (newline - start > MAX_FIELDS_LENGTH) return 'invalid';
+  const fields = RECORD_FIELDS.exec(data.toString('latin1', start, newline));
+  if (!fields) return 'invalid';
+  return { exitCode: Number(fields[1]), oomKills: fields[2] === '-' ? null : Number(fields[2]) };
 }
 
 /** The length of the longest end of `data` that begins the marker (0 when none). */

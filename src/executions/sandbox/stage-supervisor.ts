@@ -135,7 +135,9 @@ export async function superviseStage(
       exitCode,
       stdout,
       stderr,
-      oomKilled: info?.oomKilled ?? false,
+      // Docker may see the OOM event after the exit; the kernel's counter read in the sandbox
+      // cannot miss it.
+      oomKilled: (info?.oomKilled ?? false) || (records?.oomKills() ?? 0) > 0,
       ...usage.usage(),
       startedAt,
       finishedAt,
@@ -150,9 +152,10 @@ export async function superviseStage(
 }
 
 /**
- * The end records of one warm run: one scanner per stream, and `exited` resolves when both
- * streams carried the record with the same exit code (so both are drained up to the program's
- * exit). Never resolves otherwise: the supervisor then waits for Docker as for a cold sandbox.
+ * The end records of one warm run: one scanner per stream. `exited` resolves when both streams
+ * carried the same record (so both are drained up to the program's exit) of a plain exit: code
+ * below 128 and no OOM kill. Never resolves otherwise: the supervisor then waits for Docker as
+ * for a cold sandbox, and `oomKills` adds the launcher's count to Docker's account.
  */
 function endRecords(nonce: string) {
   const out = new RunEndScanner(nonce);
@@ -160,9 +163,9 @@ function endRecords(nonce: string) {
   let resolve!: (value: { exitCode: number; fromRecord: true }) => void;
   const exited = new Promise<{ exitCode: number; fromRecord: true }>((r) => (resolve = r));
   const check = () => {
-    if (out.exitCode !== undefined && out.exitCode === err.exitCode && out.exitCode < 128) {
-      resolve({ exitCode: out.exitCode, fromRecord: true });
-    }
+    const [a, b] = [out.record, err.record];
+    if (!a || !b || a.exitCode !== b.exitCode || a.oomKills !== b.oomKills) return;
+    if (a.exitCode < 128 && a.oomKills === 0) resolve({ exitCode: a.exitCode, fromRecord: true });
   };
   return {
     exited,
@@ -177,6 +180,7 @@ function endRecords(nonce: string) {
       return kept;
     },
     flush: () => ({ stdout: out.flush(), stderr: err.flush() }),
+    oomKills: () => Math.max(out.record?.oomKills ?? 0, err.record?.oomKills ?? 0),
   };
 }
 
