@@ -1,7 +1,7 @@
 import { languageNamed } from '../../languages/language-registry';
 import {
   buildPooledSandboxSpec,
-  frameEnvironment,
+  frameWarmRun,
   LABEL_POOL,
   limitsOf,
   poolLimits,
@@ -52,14 +52,17 @@ describe('pooled sandbox spec', () => {
     expect(sut.labels).toMatchObject({ ...common.labels, [LABEL_POOL]: 'p1' });
     expect(sut.labels).not.toHaveProperty(LABEL_EXECUTION_ID);
     expect(sut.cmd?.slice(0, 2)).toEqual(['bash', '-c']);
-    expect(sut.cmd?.slice(3)).toEqual(['run-task', ...language.runCommand]);
+    expect(sut.cmd?.[3]).toBe('run-task');
+    expect(sut.cmd?.slice(5)).toEqual(language.runCommand);
   });
 
-  it('frames the environment as a count and NUL-terminated entries', () => {
-    expect(frameEnvironment()).toEqual(Buffer.from('0\n'));
-    expect(frameEnvironment({ A: 'x\ny', B: 'é=1' })).toEqual(
-      Buffer.from('2\nA=x\ny\0B=é=1\0', 'utf8'),
+  it('frames the environment as a count and NUL-terminated entries, then the nonce line', () => {
+    const nonce = 'ab'.repeat(16);
+    expect(frameWarmRun(nonce)).toEqual(Buffer.from(`0\n${nonce}\n`));
+    expect(frameWarmRun(nonce, { A: 'x\ny', B: 'é=1' })).toEqual(
+      Buffer.from(`2\nA=x\ny\0B=é=1\0${nonce}\n`, 'utf8'),
     );
+    expect(() => frameWarmRun('not-a-nonce')).toThrow();
   });
 
   it('compares limits exactly', () => {

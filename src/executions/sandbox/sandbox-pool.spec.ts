@@ -48,6 +48,7 @@ describe('SandboxPool (fake engine)', () => {
     const second = await sut.claim(request('b'));
     expect(first?.containerId).toBeDefined();
     expect(second?.containerId).not.toBe(first?.containerId);
+    await first?.named;
     expect((await engine.inspectContainer(first!.containerId))?.name).toBe('runcell-sandbox-a');
     expect(await counter(metrics, 'runcell_sandbox_pool_hits_total', { language: 'python' })).toBe(
       2,

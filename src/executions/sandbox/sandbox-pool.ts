@@ -35,16 +35,22 @@ const DRAIN_MAX_MS = 10_000;
 
 export type PoolMissReason = 'disabled' | 'unpooled' | 'empty' | 'engine';
 
-/** A warm container handed to one execution: named `sandboxName(executionId)`, limits applied. */
+/** A warm container handed to one execution, its limits applied. */
 export interface ClaimedSandbox {
   containerId: string;
+  /**
+   * Settles when the container is named `sandboxName(executionId)`; the rename runs while the
+   * program does, and the run must not be reported before it succeeded (a retry finds the
+   * sandbox of its earlier attempt by that name).
+   */
+  named: Promise<void>;
 }
 
 /**
  * The warm pool: per language, hardened sandboxes created and started ahead of time, each waiting
  * on stdin for exactly one program (`pooled-sandbox.ts`). A claim takes one, checks it is still
- * the container the pool started, renames it to the execution's sandbox and applies the
- * request's limits; the runner removes it after its one run (`discard`). Refilled in the
+ * the container the pool started and applies the request's limits while renaming it to the
+ * execution's sandbox; the runner removes it after its one run (`discard`). Refilled in the
  * background with bounded concurrency and backoff while the engine fails, shrunk when idle,
  * drained on shutdown. Kept only where `SandboxModule` is loaded (worker roles).
  */
@@ -119,13 +125,17 @@ export class SandboxPool implements OnApplicationBootstrap, OnApplicationShutdow
     const warm = this.book.take(language.name, Date.now());
     this.refill();
     if (!warm) return this.miss(language, 'empty');
+    const named = this.engine.renameContainer(warm.containerId, sandboxName(request.executionId));
+    // Awaited by the run or below; a failure is reported there.
+    named.catch(() => undefined);
     try {
       await this.prepare(warm, request);
       this.metrics?.sandboxPoolHits.inc({ language: language.name });
-      return { containerId: warm.containerId };
+      return { containerId: warm.containerId, named };
     } catch (error) {
       this.logger.warn(`Warm sandbox ${warm.name} not usable: ${String(error)}`);
       // Removed before the cold run, which needs the execution's sandbox name.
+      await Promise.allSettled([named]);
       await this.removeNow(warm.containerId);
       this.book.forget(warm.containerId);
       void this.check();
@@ -175,8 +185,15 @@ export class SandboxPool implements OnApplicationBootstrap, OnApplicationShutdow
     await this.settled();
   }
 
+  /** Checks the container and applies the request's limits (both at once). */
   private async prepare(warm: WarmSandbox, request: SandboxRequest): Promise<void> {
-    const info = await this.engine.inspectContainer(warm.containerId);
+    const wanted = limitsOf(request);
+    const [info] = await Promise.all([
+      this.engine.inspectContainer(warm.containerId),
+      sameLimits(wanted, warm.limits)
+        ? undefined
+        : this.engine.updateContainerLimits(warm.containerId, wanted),
+    ]);
     // A container that stopped, restarted or changed hands since the pool started it is unsafe.
     if (
       !info ||
@@ -186,11 +203,6 @@ export class SandboxPool implements OnApplicationBootstrap, OnApplicationShutdow
       info.labels[LABEL_POOL] !== this.poolId
     ) {
       throw new Error(`state ${info?.state ?? 'gone'}`);
-    }
-    await this.engine.renameContainer(warm.containerId, sandboxName(request.executionId));
-    const wanted = limitsOf(request);
-    if (!sameLimits(wanted, warm.limits)) {
-      await this.engine.updateContainerLimits(warm.containerId, wanted);
     }
   }
 

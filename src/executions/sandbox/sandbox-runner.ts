@@ -9,9 +9,10 @@ import {
 import { LanguageDefinition, languageNamed } from '../../languages/language-registry';
 import { compileFailed, readCompileStage } from './compile-stage';
 import { frameProgram } from './program-framing';
-import { frameEnvironment } from './pooled-sandbox';
+import { frameWarmRun } from './pooled-sandbox';
+import { newRunNonce } from './run-end-record';
 import { orphanedSandboxes, toSandboxContainer } from './sandbox-orphans';
-import { SandboxPool } from './sandbox-pool';
+import { ClaimedSandbox, SandboxPool } from './sandbox-pool';
 import { buildSandboxContainerSpec, SandboxStage, sandboxName } from './sandbox-container.factory';
 import { assertValidExecutionId, validateSandboxRequest } from './sandbox-request.validation';
 import { SandboxInfrastructureError } from './sandbox.errors';
@@ -109,7 +110,7 @@ export class SandboxRunner implements SandboxRunnerContract {
     // With SANDBOX_POOL_SIZE=0 nothing of the pool is on the path.
     if (stage === 'run' && this.pool?.enabled) {
       const warm = await this.pool.claim(request);
-      if (warm) return this.runWarm(warm.containerId, request, input);
+      if (warm) return this.runWarm(warm, request, input);
     }
     const name = sandboxName(request.executionId, stage);
     let containerId: string | undefined;
@@ -137,21 +138,26 @@ export class SandboxRunner implements SandboxRunnerContract {
 
   /** Hands the payload to a claimed warm container; the pool removes it afterwards. */
   private async runWarm(
-    containerId: string,
+    { containerId, named }: ClaimedSandbox,
     request: SandboxRequest,
     input: StageInput,
   ): Promise<StageOutcome | 'cancelled-before-start'> {
+    const endNonce = newRunNonce();
     try {
-      return await superviseStage(
+      const outcome = await superviseStage(
         this.engine,
         containerId,
         {
           ...input,
           running: true,
-          payload: Buffer.concat([frameEnvironment(request.env), input.payload]),
+          endNonce,
+          payload: Buffer.concat([frameWarmRun(endNonce, request.env), input.payload]),
         },
         this.logger,
       );
+      // Started with the claim; a run is reported only under the execution's sandbox name.
+      await named;
+      return outcome;
     } catch (error) {
       throw toInfrastructureError(error, `Sandbox ${sandboxName(request.executionId)} failed`);
     } finally {
@@ -162,8 +168,10 @@ export class SandboxRunner implements SandboxRunnerContract {
   async removeSandboxOf(executionId: string): Promise<boolean> {
     assertValidExecutionId(executionId);
     try {
-      const compile = await this.engine.removeContainer(sandboxName(executionId, 'compile'));
-      const run = await this.engine.removeContainer(sandboxName(executionId));
+      const [compile, run] = await Promise.all([
+        this.engine.removeContainer(sandboxName(executionId, 'compile')),
+        this.engine.removeContainer(sandboxName(executionId)),
+      ]);
       return compile || run;
     } catch (error) {
       throw toInfrastructureError(error, `Removing the sandbox of execution ${executionId} failed`);
