@@ -53,6 +53,11 @@ describe('SandboxPool (fake engine)', () => {
     expect(await counter(metrics, 'runcell_sandbox_pool_hits_total', { language: 'python' })).toBe(
       2,
     );
+    // Replacements are made once the runs are over, never beside a running program.
+    await jest.advanceTimersByTimeAsync(10);
+    expect(sut.sizes()).toEqual({ python: 0 });
+    sut.discard(first!.containerId, 'a');
+    sut.discard(second!.containerId, 'b');
     await jest.advanceTimersByTimeAsync(10);
     expect(sut.sizes()).toEqual({ python: 2 });
   });

@@ -123,8 +123,10 @@ export class SandboxPool implements OnApplicationBootstrap, OnApplicationShutdow
     if (!this.enabled || !this.started || this.closed) return this.miss(language, 'disabled');
     if (!this.book.pooled(language.name)) return this.miss(language, 'unpooled');
     const warm = this.book.take(language.name, Date.now());
-    this.refill();
-    if (!warm) return this.miss(language, 'empty');
+    if (!warm) {
+      this.refill();
+      return this.miss(language, 'empty');
+    }
     const named = this.engine.renameContainer(warm.containerId, sandboxName(request.executionId));
     // Awaited by the run or below; a failure is reported there.
     named.catch(() => undefined);
@@ -151,6 +153,9 @@ export class SandboxPool implements OnApplicationBootstrap, OnApplicationShutdow
       if (executionId && this.removalsByExecution.get(executionId) === removal) {
         this.removalsByExecution.delete(executionId);
       }
+      // The replacement is made after the run, not during it: on a small machine creating a
+      // container beside a running program slows the program (and the run after it waits less).
+      this.refill();
     });
     this.removals.add(removal);
     if (executionId) this.removalsByExecution.set(executionId, removal);
