@@ -15,11 +15,11 @@ describe('sandbox pool settings', () => {
   it('keeps a small pool of the common languages by default', () => {
     const sut = loadConfig({}).executions.sandboxPool;
     expect(sut).toEqual({
-      size: 4,
+      size: 8,
       targets: [
-        { language: 'python', count: 2 },
-        { language: 'javascript', count: 1 },
-        { language: 'bash', count: 1 },
+        { language: 'python', count: 4 },
+        { language: 'javascript', count: 2 },
+        { language: 'bash', count: 2 },
       ],
       idleMs: 300_000,
     });

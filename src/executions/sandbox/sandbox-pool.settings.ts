@@ -14,8 +14,8 @@ export interface SandboxPoolSettings {
 }
 
 export const POOL_DEFAULTS = {
-  size: 4,
-  languages: 'python=2,javascript=1,bash=1',
+  size: 8,
+  languages: 'python=4,javascript=2,bash=2',
   idleSeconds: 300,
 } as const;
 export const MAX_POOL_SIZE = 64;
