@@ -1,78 +1,22 @@
 import { randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import {
   EXECUTOR_SECRET,
   executorCall,
   ExecutorHarness,
-  functionArchive,
   multipartBody,
   parseMultipartAnswer,
   rawRequest,
-  removeArchive,
-  startExecutorHarness,
-  V5_START,
 } from '../support/executor-harness';
-
-const IMAGE = 'runcell/node:v5';
+import { v5ExecutionsSuite } from './v5-executions-suite';
 
 describe('OpenRuntimes /v1 executions, v5 (e2e)', () => {
+  const suite = v5ExecutionsSuite();
+  const { execute } = suite;
   let sut: ExecutorHarness;
-  let archive: string;
 
-  beforeAll(async () => {
-    sut = await startExecutorHarness();
-    archive = functionArchive({
-      'index.js': readFileSync(join(__dirname, '../fixtures/v5-function.js'), 'utf8'),
-    });
-    const created = await executorCall(sut.baseUrl, 'POST', '/v1/runtimes', {
-      json: {
-        runtimeId: 'warm',
-        image: IMAGE,
-        source: archive,
-        entrypoint: 'index.js',
-        runtimeEntrypoint: V5_START,
-        variables: { CUSTOM: 'from-create' },
-      },
-    });
-    expect(created.status).toBe(201);
+  beforeAll(() => {
+    ({ sut } = suite.state);
   });
-
-  afterAll(async () => {
-    await sut.close();
-    removeArchive(archive);
-    expect(await sut.containers()).toEqual([]);
-    expect(await sut.networkExists()).toBe(false);
-  });
-
-  interface ExecuteOptions {
-    accept?: string;
-    format?: string;
-    route?: string;
-  }
-
-  async function execute(
-    runtimeId: string,
-    params: Record<string, unknown>,
-    options: ExecuteOptions = {},
-  ) {
-    return executorCall(
-      sut.baseUrl,
-      'POST',
-      `/v1/runtimes/${runtimeId}/${options.route ?? 'executions'}`,
-      {
-        json: params,
-        headers: {
-          accept: options.accept ?? 'application/json',
-          ...(options.format === undefined
-            ? { 'x-executor-response-format': '0.11.0' }
-            : options.format === ''
-              ? {}
-              : { 'x-executor-response-format': options.format }),
-        },
-      },
-    );
-  }
 
   describe('response encoding', () => {
     it.each(['application/json', 'application/*', 'text/plain, application/json'])(
