@@ -1,49 +1,14 @@
-import {
-  executorCall,
-  ExecutorHarness,
-  functionArchive,
-  multipartBody,
-  removeArchive,
-  startExecutorHarness,
-} from '../support/executor-harness';
-
-const IMAGE = 'runcell/node:v5';
+import { ExecutorHarness, multipartBody } from '../support/executor-harness';
+import { RUNTIMES_IMAGE as IMAGE, runtimesSuite } from './runtimes-suite';
 
 describe('OpenRuntimes /v1 runtimes (e2e)', () => {
+  const { state, call, expectError } = runtimesSuite();
   let sut: ExecutorHarness;
   let archive: string;
 
-  beforeAll(async () => {
-    sut = await startExecutorHarness();
-    archive = functionArchive({ 'index.js': 'module.exports = async (c) => c.res.send("ok");' });
+  beforeAll(() => {
+    ({ sut, archive } = state);
   });
-
-  afterAll(async () => {
-    await sut.close();
-    removeArchive(archive);
-    expect(await sut.networkExists()).toBe(false);
-    expect(await sut.containers()).toEqual([]);
-  });
-
-  const call = (method: string, path: string, options?: Parameters<typeof executorCall>[3]) =>
-    executorCall(sut.baseUrl, method, path, options);
-
-  function expectError(
-    response: Awaited<ReturnType<typeof call>>,
-    status: number,
-    type: string,
-    message: string,
-  ) {
-    expect({ status: response.status, body: response.json() }).toEqual({
-      status,
-      body: { type, message, code: status, version: sut.config.executor.version },
-    });
-    expect(response.headers.get('content-type')).toBe('application/json; charset=UTF-8');
-    expect(response.headers.get('server')).toBe('Executor');
-    expect(response.headers.get('cache-control')).toBe('no-cache, no-store, must-revalidate');
-    expect(response.headers.get('expires')).toBe('0');
-    expect(response.headers.get('pragma')).toBe('no-cache');
-  }
 
   describe('create, list, get, delete', () => {
     it('creates a runtime container with the OpenRuntimes name, labels, limits and env', async () => {
