@@ -6,12 +6,10 @@ import {
   ExecutorHarness,
   functionArchive,
   removeArchive,
-  startExecutorHarness,
   V5_START,
 } from '../support/executor-harness';
+import { BUILDS_IMAGE as IMAGE, buildsSuite } from './builds-suite';
 
-const IMAGE = 'runcell/node:v5';
-const BUILD = 'tar -zxf /tmp/code.tar.gz -C /mnt/code && bash helpers/build.sh "true"';
 const CHUNK = 128 * 1024;
 const TRUNCATED_NOTE = 'Logs truncated due to size exceeding 5.00MB.';
 
@@ -24,43 +22,14 @@ interface BuildResponse {
 }
 
 describe('OpenRuntimes /v1 builds and commands (e2e)', () => {
+  const { state, call, build } = buildsSuite();
   let sut: ExecutorHarness;
-  let archive: string;
   let storageDir: string;
   let cacheDir: string;
 
-  beforeAll(async () => {
-    storageDir = mkdtempSync('/tmp/runcell-builds-');
-    cacheDir = mkdtempSync('/tmp/runcell-build-cache-');
-    sut = await startExecutorHarness({
-      URT_CONNECTION_BUILD_CACHE_STORAGE: `local://localhost${cacheDir}`,
-    });
-    archive = functionArchive({
-      'index.js': readFileSync(join(__dirname, '../fixtures/v5-function.js'), 'utf8'),
-    });
+  beforeAll(() => {
+    ({ sut, storageDir, cacheDir } = state);
   });
-
-  afterAll(async () => {
-    await sut.close();
-    removeArchive(archive);
-    rmSync(storageDir, { recursive: true, force: true });
-    rmSync(cacheDir, { recursive: true, force: true });
-    expect(await sut.containers()).toEqual([]);
-  });
-
-  const call = (method: string, path: string, json?: unknown) =>
-    executorCall(sut.baseUrl, method, path, json === undefined ? {} : { json });
-
-  const build = (runtimeId: string, params: Record<string, unknown>) =>
-    call('POST', '/v1/runtimes', {
-      runtimeId,
-      image: IMAGE,
-      source: archive,
-      entrypoint: 'index.js',
-      command: BUILD,
-      remove: true,
-      ...params,
-    });
 
   const contents = (body: BuildResponse) => body.output.map((entry) => entry.content).join('');
 
