@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify';
-import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
 import { PinoLogger } from 'nestjs-pino';
 import { Store, storage } from 'nestjs-pino/storage';
 import {
@@ -9,25 +9,32 @@ import {
   type Logger,
   type LoggerOptions,
 } from 'pino';
-import { REDACTED_PATHS, CENSOR } from './redaction';
+import { CENSOR } from './redaction';
 
 type RawRequest = IncomingMessage & { id?: string };
 
 /**
  * The logger of the request lines. Their shape is fixed (`req` {id, method, url}, `requestId`,
- * `res` {statusCode, headers}, `responseTime`), so the compiled redaction paths cover them and the
- * deep walk the application logger runs on every object is not needed.
+ * `res` {statusCode, headers}, `responseTime`) and built here with its one secret (a response's
+ * `set-cookie`) censored, so neither pino's redaction paths nor the application logger's deep
+ * walk run on it.
  */
 export function createRequestLogger(
   options: Pick<LoggerOptions, 'level' | 'transport'>,
   stream: DestinationStream | undefined,
 ): Logger {
-  const loggerOptions: LoggerOptions = {
-    ...options,
-    redact: { paths: REDACTED_PATHS, censor: CENSOR },
-    serializers: { res: stdSerializers.res, err: stdSerializers.err },
-  };
+  const loggerOptions: LoggerOptions = { ...options, serializers: { err: stdSerializers.err } };
   return stream ? pino(loggerOptions, stream) : pino(loggerOptions);
+}
+
+/** What pino's response serializer gives (no status before the head was sent), cookies censored. */
+export function responseForLog(response: ServerResponse): {
+  statusCode: number | null;
+  headers: OutgoingHttpHeaders;
+} {
+  const headers = response.getHeaders();
+  if (headers['set-cookie'] !== undefined) headers['set-cookie'] = CENSOR;
+  return { statusCode: response.headersSent ? response.statusCode : null, headers };
 }
 
 /**
@@ -53,7 +60,7 @@ function logWhenClosed(
     const line = {
       req: { id: raw.id, method: raw.method, url: raw.url },
       requestId: raw.id,
-      res: response,
+      res: responseForLog(response),
       responseTime: Date.now() - startedAt,
     };
     if (response.statusCode >= 500) {
