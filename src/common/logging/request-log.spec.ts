@@ -1,6 +1,7 @@
 import { IncomingMessage, ServerResponse } from 'node:http';
 import { Socket } from 'node:net';
-import { responseForLog } from './request-log';
+import Fastify from 'fastify';
+import { createRequestLogger, registerRequestLog, responseForLog } from './request-log';
 
 function response(): ServerResponse {
   return new ServerResponse(new IncomingMessage(new Socket()));
@@ -27,5 +28,31 @@ describe('responseForLog', () => {
     sut.statusCode = 404;
 
     expect(responseForLog(sut).statusCode).toBeNull();
+  });
+});
+
+describe('registerRequestLog', () => {
+  it('writes a failed request at level error with the status code as its error', async () => {
+    const lines: string[] = [];
+    const app = Fastify();
+    registerRequestLog(
+      app,
+      createRequestLogger({ level: 'info' }, { write: (line) => void lines.push(line) }),
+    );
+    app.get('/unavailable', (_request, reply) => reply.status(503).send('down'));
+
+    await app.inject({ method: 'GET', url: '/unavailable' });
+    await new Promise((resolve) => setImmediate(resolve));
+    await app.close();
+
+    expect(lines.map((line) => JSON.parse(line) as Record<string, unknown>)).toEqual([
+      expect.objectContaining({
+        level: 50,
+        req: expect.objectContaining({ method: 'GET', url: '/unavailable' }),
+        res: expect.objectContaining({ statusCode: 503 }),
+        err: expect.objectContaining({ message: 'failed with status code 503' }),
+        msg: 'request errored',
+      }),
+    ]);
   });
 });
