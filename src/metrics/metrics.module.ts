@@ -18,7 +18,7 @@ export class MetricsModule implements OnModuleInit {
 
   onModuleInit(): void {
     const fastify = this.adapterHost.httpAdapter.getInstance<FastifyInstance>();
-    fastify.addHook('onResponse', async (request, reply) => {
+    fastify.addHook('onResponse', (request, reply, done) => {
       // The route pattern, not the URL, so ids do not explode the label set.
       const route = request.routeOptions.url ?? 'unmatched';
       this.metrics.httpRequests.inc({
@@ -30,6 +30,7 @@ export class MetricsModule implements OnModuleInit {
         { method: request.method, route },
         reply.elapsedTime / 1000,
       );
+      done();
     });
   }
 }

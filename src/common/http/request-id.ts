@@ -6,7 +6,7 @@ export const REQUEST_ID_HEADER = 'x-request-id';
 
 /**
  * Fastify's `genReqId`: echoes a sane client id, otherwise makes one. It is also stored on the
- * raw request so pino-http logs the same id.
+ * raw request so its log lines carry the same id.
  */
 export function generateRequestId(raw: IncomingMessage): string {
   const sent = raw.headers[REQUEST_ID_HEADER];

@@ -1,10 +1,13 @@
 import { DynamicModule, Module, OnApplicationShutdown } from '@nestjs/common';
-import type { IncomingMessage } from 'node:http';
 import { LoggerModule } from 'nestjs-pino';
-import type { DestinationStream } from 'pino';
+import type { DestinationStream, Logger } from 'pino';
 import { CONFIG, RuncellConfig } from '../../config';
 import { redactionOptions } from './redaction';
+import { createRequestLogger } from './request-log';
 import { StdoutLogStream } from './stdout-log-stream';
+
+/** The logger of the one line per request (`registerRequestLog`). */
+export const REQUEST_LOGGER = Symbol('REQUEST_LOGGER');
 
 /** Pino logging; `destination` replaces stdout (tests capture every line through it). */
 @Module({})
@@ -13,6 +16,8 @@ export class LoggingModule implements OnApplicationShutdown {
 
   static forRoot(destination?: DestinationStream): DynamicModule {
     const stdout = new StdoutLogStream();
+    const streamFor = (config: RuncellConfig) =>
+      destination ?? (config.server.prettyLogs ? undefined : stdout.open());
     return {
       module: LoggingModule,
       imports: [
@@ -20,12 +25,22 @@ export class LoggingModule implements OnApplicationShutdown {
           inject: [CONFIG],
           useFactory: (config: RuncellConfig) => {
             const options = httpLoggerOptions(config);
-            const stream = destination ?? (config.server.prettyLogs ? undefined : stdout.open());
-            return { pinoHttp: stream ? [options, stream] : options };
+            const stream = streamFor(config);
+            // No pino-http middleware: `registerRequestLog` writes the request lines.
+            return { pinoHttp: stream ? [options, stream] : options, forRoutes: [] };
           },
         }),
       ],
-      providers: [{ provide: StdoutLogStream, useValue: stdout }],
+      providers: [
+        { provide: StdoutLogStream, useValue: stdout },
+        {
+          provide: REQUEST_LOGGER,
+          inject: [CONFIG],
+          useFactory: (config: RuncellConfig): Logger =>
+            createRequestLogger(loggerBaseOptions(config), streamFor(config)),
+        },
+      ],
+      exports: [REQUEST_LOGGER],
     };
   }
 
@@ -34,18 +49,19 @@ export class LoggingModule implements OnApplicationShutdown {
   }
 }
 
-function httpLoggerOptions(config: RuncellConfig) {
+function loggerBaseOptions(config: RuncellConfig) {
   return {
     level: config.server.logLevel,
-    ...redactionOptions(),
-    genReqId: (req: IncomingMessage) => (req as IncomingMessage & { id?: string }).id ?? '',
-    customProps: (req: IncomingMessage) => ({
-      requestId: (req as IncomingMessage & { id?: string }).id,
-    }),
-    autoLogging: { ignore: (req: IncomingMessage) => isProbe(req.url) },
     transport: config.server.prettyLogs
       ? { target: 'pino-pretty', options: { singleLine: true } }
       : undefined,
+  };
+}
+
+function httpLoggerOptions(config: RuncellConfig) {
+  return {
+    ...loggerBaseOptions(config),
+    ...redactionOptions(),
     serializers: {
       req: (req: { id: string; method: string; url: string }) => ({
         id: req.id,
@@ -54,8 +70,4 @@ function httpLoggerOptions(config: RuncellConfig) {
       }),
     },
   };
-}
-
-function isProbe(url: string | undefined): boolean {
-  return url === '/health' || url === '/ready' || url === '/v1/health' || url === '/metrics';
 }

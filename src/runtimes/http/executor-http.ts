@@ -80,8 +80,9 @@ export async function registerExecutorHttp(
     }
   });
 
-  fastify.addHook('onSend', async (request, reply) => {
+  fastify.addHook('onSend', (request, reply, payload, done) => {
     if (isExecutorUrl(request.url)) reply.header('server', 'Executor');
+    done(null, payload);
   });
 }
 
