@@ -1,4 +1,5 @@
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
+import { Session, TEST_PASSWORD, uniqueEmail } from '../support/auth-helpers';
 import { startTestApp, testConfig } from '../support/test-app';
 
 interface RequestLine {
@@ -65,5 +66,34 @@ describe('the request log', () => {
 
     expect(response.statusCode).toBe(401);
     expect(requestLines('/v1/runtimes').map((line) => line.res.statusCode)).toEqual([401]);
+  });
+
+  it('gives what is logged while a request is handled its request and request id', async () => {
+    const email = uniqueEmail('request-log');
+    const registered = await sut.inject({
+      method: 'POST',
+      url: '/api/v1/auth/register',
+      payload: { email, password: TEST_PASSWORD, name: 'R' },
+    });
+    const session = registered.json<Session>();
+    const refresh = (id: string) =>
+      sut.inject({
+        method: 'POST',
+        url: '/api/v1/auth/refresh',
+        headers: { 'x-request-id': id },
+        payload: { refresh_token: session.refresh_token },
+      });
+    await refresh('request-log-spec-refresh');
+    await refresh('request-log-spec-reuse');
+    await settle();
+
+    const reuse = parsed().find(
+      (line) => typeof line.msg === 'string' && line.msg.includes('refresh token was reused'),
+    );
+    expect(reuse).toMatchObject({
+      req: { id: 'request-log-spec-reuse', method: 'POST', url: '/api/v1/auth/refresh' },
+      requestId: 'request-log-spec-reuse',
+    });
+    expect(reuse).not.toHaveProperty('res');
   });
 });
