@@ -47,6 +47,9 @@ export default class DatabaseEnvironment extends TestEnvironment {
     );
     env[BASE_DATABASE_URL_ENV] = this.baseUrl;
     env.QUEUE_PREFIX ??= `test-suite-${suffix}`;
+    // Containers carry the instance id: one per file, so a file's orphan sweeps and leftover
+    // checks never see another file's sandboxes (the global setup's id is shared by all).
+    env.RUNCELL_INSTANCE_ID = `test-${suffix}`;
   }
 
   override async setup(): Promise<void> {
