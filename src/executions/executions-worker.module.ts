@@ -4,7 +4,6 @@ import { ExecutionsModule } from './executions.module';
 import { ExecutionRunService } from './queue/execution-run.service';
 import { ExecutionProcessor } from './queue/execution.processor';
 import { WorkerHeartbeatService } from './queue/worker-heartbeat.service';
-import { SandboxPoolBeatService } from './sandbox-pool-beat.service';
 import { SANDBOX_RUNNER } from './sandbox-runner.token';
 import { OrphanSandboxesJob } from './sandbox/orphan-sandboxes.job';
 import { SandboxModule } from './sandbox/sandbox.module';
@@ -20,7 +19,6 @@ import { SandboxRunner } from './sandbox/sandbox-runner';
     ExecutionRunService,
     ExecutionProcessor,
     WorkerHeartbeatService,
-    SandboxPoolBeatService,
     { provide: SANDBOX_RUNNER, useExisting: SandboxRunner },
     OrphanSandboxesJob,
   ],

@@ -7,7 +7,6 @@ import { REDIS_CLIENT } from '../redis/redis.module';
 import { ExecutionRecordsService } from './execution-records.service';
 import { ExecutionQueueProducer } from './queue/execution-queue.producer';
 import { WorkerBeat, workerKeyPrefix } from './queue/worker-heartbeat.service';
-import { SandboxPoolBeat, sandboxPoolKey } from './sandbox-pool-beat.service';
 
 class WorkerBeatDto implements WorkerBeat {
   @ApiProperty({ example: 'host-123' })
@@ -32,7 +31,7 @@ class WorkerBeatDto implements WorkerBeat {
     example: { python: 2, javascript: 1, bash: 1 },
     description: 'Warm sandboxes ready per language; null when the worker keeps no pool',
   })
-  sandbox_pool!: SandboxPoolBeat | null;
+  sandbox_pool!: Record<string, number> | null;
 }
 
 class WorkersHealthDto {
@@ -86,17 +85,10 @@ export class WorkersHealthController {
     } while (cursor !== '0');
     if (keys.length === 0) return [];
     const values = await this.redis.mget(...keys);
-    const beats = values
+    return values
       .filter((value): value is string => value !== null)
       .map((value) => JSON.parse(value) as WorkerBeat)
+      .map((beat) => ({ ...beat, sandbox_pool: beat.sandbox_pool ?? null }))
       .sort((a, b) => a.id.localeCompare(b.id));
-    if (beats.length === 0) return [];
-    const pools = await this.redis.mget(
-      ...beats.map((beat) => sandboxPoolKey(this.config, beat.id)),
-    );
-    return beats.map((beat, index) => ({
-      ...beat,
-      sandbox_pool: pools[index] ? (JSON.parse(pools[index]) as SandboxPoolBeat) : null,
-    }));
   }
 }

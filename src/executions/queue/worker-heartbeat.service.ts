@@ -4,6 +4,7 @@ import { hostname } from 'node:os';
 import { InjectConfig, RuncellConfig } from '../../config';
 import { REDIS_CLIENT } from '../../redis/redis.module';
 import { CancellationBus } from '../live-output/cancellation-bus';
+import { SandboxPool } from '../sandbox/sandbox-pool';
 import { ExecutionRunService } from './execution-run.service';
 
 const BEAT_MS = 5000;
@@ -15,13 +16,18 @@ export interface WorkerBeat {
   concurrency: number;
   active: number;
   last_heartbeat: string;
+  /** Warm sandboxes ready per language; null when the worker keeps no pool. */
+  sandbox_pool: Record<string, number> | null;
 }
 
 export function workerKeyPrefix(config: RuncellConfig): string {
   return `${config.redis.queuePrefix}:workers:`;
 }
 
-/** Each worker process announces itself in Redis every few seconds, for `/health/workers`. */
+/**
+ * Each worker process announces itself (and its warm sandbox pool) in Redis every few seconds,
+ * for `/health/workers`, which any API replica serves.
+ */
 @Injectable()
 export class WorkerHeartbeatService implements OnApplicationBootstrap, OnApplicationShutdown {
   private timer?: NodeJS.Timeout;
@@ -31,6 +37,7 @@ export class WorkerHeartbeatService implements OnApplicationBootstrap, OnApplica
     @InjectConfig() private readonly config: RuncellConfig,
     private readonly runs: ExecutionRunService,
     private readonly cancellation: CancellationBus,
+    private readonly pool: SandboxPool,
   ) {}
 
   onApplicationBootstrap(): void {
@@ -44,13 +51,15 @@ export class WorkerHeartbeatService implements OnApplicationBootstrap, OnApplica
     await this.redis.del(this.key()).catch(() => undefined);
   }
 
-  private async beat(): Promise<void> {
+  /** Publishes this worker's state now. */
+  async beat(): Promise<void> {
     const beat: WorkerBeat = {
       id: this.runs.workerId,
       hostname: hostname(),
       concurrency: this.config.executions.workerConcurrency,
       active: this.cancellation.activeCount,
       last_heartbeat: new Date().toISOString(),
+      sandbox_pool: this.pool.enabled ? this.pool.sizes() : null,
     };
     await this.redis
       .set(this.key(), JSON.stringify(beat), 'EX', EXPIRE_SECONDS)
