@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import { sleep } from '../lib/processes';
 import { RuncellUnderTest, startRuncell } from '../lib/runcell';
 import { percentile, round, timed } from '../lib/stats';
+import { Api, apiClient } from '../lib/api-client';
 import { registerUser } from './api';
 import { rawDockerRun } from './tasks';
 
@@ -55,13 +56,6 @@ interface Instance {
   limits: { memoryMb: number; cpus: number };
   posted: string[];
 }
-
-type Body = Record<string, unknown>;
-type Api = (
-  method: string,
-  path: string,
-  body?: unknown,
-) => Promise<{ status: number; body: Body }>;
 
 /**
  * Scenario 3, sandbox paths: raw hardened `docker run --rm -i`, Runcell without the warm pool
@@ -285,21 +279,5 @@ function figures(path: SandboxPath, clients: number, samples: number[], perSecon
     p50: round(percentile(samples, 50), 1),
     p99: round(percentile(samples, 99), 1),
     perSecond: round(perSecond, 2),
-  };
-}
-
-function apiClient(baseUrl: string, token: string): Api {
-  return async (method, path, body) => {
-    const response = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-    });
-    const text = await response.text();
-    if (response.status >= 300) throw new Error(`${method} ${path}: ${response.status} ${text}`);
-    return { status: response.status, body: JSON.parse(text) };
   };
 }

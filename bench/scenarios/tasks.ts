@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { ROOT, sampleRss, sleep } from '../lib/processes';
 import { BENCH_LABEL, RuncellUnderTest } from '../lib/runcell';
 import { median, PairedSamples, pairedSamples, timed } from '../lib/stats';
+import { Api, apiClient } from '../lib/api-client';
 import { registerUser } from './api';
 
 const SCRIPT = 'print("hello")';
@@ -55,11 +56,13 @@ export async function measureTasks(
 ): Promise<TasksResult> {
   const token = await registerUser(runcell.baseUrl);
   const api = apiClient(runcell.baseUrl, token);
-  const task = (await api('POST', '/api/v1/tasks', {
-    name: 'bench',
-    script_content: SCRIPT,
-    script_type: 'python',
-  })) as { id: string; memory_mb: number; cpus: number };
+  const task = (
+    await api('POST', '/api/v1/tasks', {
+      name: 'bench',
+      script_content: SCRIPT,
+      script_type: 'python',
+    })
+  ).body as unknown as { id: string; memory_mb: number; cpus: number };
 
   const runcellMs: number[] = [];
   const rawMs: number[] = [];
@@ -71,11 +74,13 @@ export async function measureTasks(
 
   const languages: LanguageLatency[] = [];
   for (const hello of HELLO_WORLDS) {
-    const languageTask = (await api('POST', '/api/v1/tasks', {
-      name: `bench-${hello.language}`,
-      script_content: hello.script,
-      script_type: hello.language,
-    })) as { id: string };
+    const languageTask = (
+      await api('POST', '/api/v1/tasks', {
+        name: `bench-${hello.language}`,
+        script_content: hello.script,
+        script_type: hello.language,
+      })
+    ).body as { id: string };
     const totalMs: number[] = [];
     const compileMs: number[] = [];
     for (let index = 0; index < runs; index += 1) {
@@ -108,9 +113,12 @@ interface FinishedExecution {
 
 /** POST an execution, poll it every 10 ms to a terminal status; it must print "hello". */
 async function executeToCompletion(api: Api, taskId: string): Promise<FinishedExecution> {
-  const created = (await api('POST', `/api/v1/tasks/${taskId}/executions`, {})) as { id: string };
+  const created = (await api('POST', `/api/v1/tasks/${taskId}/executions`, {})).body as {
+    id: string;
+  };
   for (;;) {
-    const execution = (await api('GET', `/api/v1/executions/${created.id}`)) as FinishedExecution;
+    const execution = (await api('GET', `/api/v1/executions/${created.id}`))
+      .body as unknown as FinishedExecution;
     if (TERMINAL.includes(execution.status)) {
       if (execution.status !== 'completed' || execution.stdout !== EXPECTED_STDOUT) {
         throw new Error(`execution ended ${execution.status}: ${JSON.stringify(execution)}`);
@@ -119,25 +127,6 @@ async function executeToCompletion(api: Api, taskId: string): Promise<FinishedEx
     }
     await sleep(10);
   }
-}
-
-type Api = (method: string, path: string, body?: unknown) => Promise<unknown>;
-
-function apiClient(baseUrl: string, token: string): Api {
-  return async (method, path, body) => {
-    const response = await fetch(`${baseUrl}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${token}`,
-        ...(body !== undefined ? { 'content-type': 'application/json' } : {}),
-      },
-      body: body !== undefined ? JSON.stringify(body) : undefined,
-    });
-    if (response.status >= 300) {
-      throw new Error(`${method} ${path}: ${response.status} ${await response.text()}`);
-    }
-    return response.json();
-  };
 }
 
 /** The sandbox's flags from `buildSandboxContainerSpec`, through the docker CLI. */
@@ -228,7 +217,7 @@ async function runBatch(runcell: RuncellUnderTest, api: Api, taskId: string, siz
       Array.from({ length: 8 }, async () => {
         while (next < size) {
           next += 1;
-          const created = (await api('POST', `/api/v1/tasks/${taskId}/executions`, {})) as {
+          const created = (await api('POST', `/api/v1/tasks/${taskId}/executions`, {})).body as {
             id: string;
           };
           ids.push(created.id);
