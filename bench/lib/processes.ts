@@ -110,3 +110,11 @@ export function sampleRss(pid: number): () => { peakMiB: number; medianMiB: numb
 export function sleep(ms: number): Promise<void> {
   return new Promise((done) => setTimeout(done, ms));
 }
+
+/** CPU time the whole machine has been busy so far, in ms summed over all cores (`/proc/stat`). */
+export function machineBusyMs(): number {
+  const fields = readFileSync('/proc/stat', 'utf8').split('\n', 1)[0].trim().split(/\s+/);
+  // cpu user nice system idle iowait irq softirq steal …: busy is all but idle and iowait.
+  const [user, nice, system, , , irq, softirq, steal] = fields.slice(1).map(Number);
+  return (user + nice + system + irq + softirq + steal) * 10;
+}

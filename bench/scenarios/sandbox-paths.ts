@@ -1,6 +1,7 @@
 import Docker from 'dockerode';
 import { DataSource } from 'typeorm';
-import { sleep } from '../lib/processes';
+import { cpus } from 'node:os';
+import { machineBusyMs, sleep } from '../lib/processes';
 import { RuncellUnderTest, startRuncell } from '../lib/runcell';
 import { percentile, round, timed } from '../lib/stats';
 import { Api, apiClient } from '../lib/api-client';
@@ -29,10 +30,13 @@ export interface PathFigures {
   p50: number;
   p99: number;
   perSecond: number;
+  /** 8 clients: share of all cores busy during the step, and busy core-ms per execution. */
+  machine?: { busyShare: number; cpuMsPerExecution: number };
 }
 
 export interface SandboxPathsResult {
   runsPerPath: number;
+  cores: number;
   languages: { language: string; figures: PathFigures[] }[];
   /** `POST …/executions?wait=10` answered 200 with the output, trivial Python. */
   wait: { path: SandboxPath; runs: number; p50: number; p99: number }[];
@@ -85,7 +89,14 @@ export async function measureSandboxPaths(runs: number): Promise<SandboxPathsRes
     const wait = await waitLatency(instances, runs);
     const integrity = [];
     for (const instance of instances) integrity.push(await countRows(instance));
-    result = { runsPerPath: runs, languages, wait, integrity, leftoverContainers: 0 };
+    result = {
+      runsPerPath: runs,
+      cores: cpus().length,
+      languages,
+      wait,
+      integrity,
+      leftoverContainers: 0,
+    };
   } finally {
     for (const instance of instances) await instance.runcell.close();
     const left = await removeInstanceContainers(instances.map((one) => one.runcell));
@@ -116,12 +127,16 @@ async function startInstance(path: Instance['path'], env: Record<string, string>
   return { path, runcell, users, limits, posted: [] } satisfies Instance;
 }
 
-/** One execution on one path, timed from the POST to the terminal status seen by polling. */
+/**
+ * One execution on one path, timed from the POST to its terminal status: seen by polling, or, with
+ * `waitSeconds`, in the answer of `POST …/executions?wait=` (polling only if that answers 202).
+ */
 async function runOnce(
   path: SandboxPath,
   instances: Instance[],
   program: (typeof PROGRAMS)[number],
   user: number,
+  waitSeconds?: number,
 ): Promise<number> {
   if (path === 'raw') {
     const { limits, runcell } = instances[0];
@@ -136,11 +151,16 @@ async function runOnce(
   const instance = instances.find((one) => one.path === path)!;
   const { api, tasks } = instance.users[user];
   const { ms } = await timed(async () => {
-    const created = await api('POST', `/api/v1/tasks/${tasks[program.language]}/executions`, {});
+    const query = waitSeconds === undefined ? '' : `?wait=${waitSeconds}`;
+    const created = await api(
+      'POST',
+      `/api/v1/tasks/${tasks[program.language]}/executions${query}`,
+      {},
+    );
     const id = created.body.id as string;
     instance.posted.push(id);
-    for (;;) {
-      const { body } = await api('GET', `/api/v1/executions/${id}`);
+    for (let answer = created; ; answer = await api('GET', `/api/v1/executions/${id}`)) {
+      const { body } = answer;
       if (TERMINAL.includes(body.status as string)) {
         if (body.status !== 'completed' || body.stdout !== EXPECTED_STDOUT)
           throw new Error(`${path} ${program.language}: ${JSON.stringify(body)}`);
@@ -168,7 +188,12 @@ async function oneClient(
   });
 }
 
-/** 8 clients, one per user, each running its executions back to back; paths take turns. */
+/**
+ * 8 clients, one per user, each running its executions back to back; paths take turns. Runcell's
+ * clients wait with `?wait=` instead of polling: 8 clients polling every 5 ms would load the
+ * machine with API reads as much as the executions do. The machine's busy CPU time is counted
+ * per step, so the report can tell how close the step came to what the cores allow.
+ */
 async function eightClients(
   instances: Instance[],
   program: (typeof PROGRAMS)[number],
@@ -177,22 +202,31 @@ async function eightClients(
   const perClient = Math.max(2, Math.ceil(runs / 4));
   const samples: Record<SandboxPath, number[]> = { raw: [], 'no-pool': [], pool: [] };
   const wallMs: Record<SandboxPath, number> = { raw: 0, 'no-pool': 0, pool: 0 };
+  const busyMs: Record<SandboxPath, number> = { raw: 0, 'no-pool': 0, pool: 0 };
   for (let round_ = 0; round_ < 2; round_ += 1) {
     for (const path of rotated(round_)) {
+      const waitSeconds = path === 'raw' ? undefined : 60;
+      const busyBefore = machineBusyMs();
       const { ms } = await timed(() =>
         Promise.all(
           Array.from({ length: USERS }, async (_, user) => {
             for (let index = 0; index < perClient / 2; index += 1)
-              samples[path].push(await runOnce(path, instances, program, user));
+              samples[path].push(await runOnce(path, instances, program, user, waitSeconds));
           }),
         ),
       );
+      busyMs[path] += machineBusyMs() - busyBefore;
       wallMs[path] += ms;
     }
   }
-  return PATHS.map((path) =>
-    figures(path, USERS, samples[path], (samples[path].length * 1000) / wallMs[path]),
-  );
+  const cores = cpus().length;
+  return PATHS.map((path) => ({
+    ...figures(path, USERS, samples[path], (samples[path].length * 1000) / wallMs[path]),
+    machine: {
+      busyShare: round(busyMs[path] / (wallMs[path] * cores), 2),
+      cpuMsPerExecution: round(busyMs[path] / samples[path].length, 1),
+    },
+  }));
 }
 
 async function waitLatency(
