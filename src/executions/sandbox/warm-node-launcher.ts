@@ -19,8 +19,8 @@ const NODE_START_UP_NAMES =
  * through node, and node cannot read stdin before PID 1 has read its part.
  *
  * When the run sets a variable Node reads while starting, or its memory limit differs from the
- * one node started under (V8 sizes its heap by it), PID 1 closes the pipe empty (the loader
- * exits) and runs the language's own command instead, as the other warm languages do. Either way
+ * one node started under (V8 sizes its heap by it), PID 1 kills the waiting node (which would
+ * also exit on an empty pipe) and runs the language's own command instead, as the other warm languages do. Either way
  * PID 1 waits for the program and writes the end record.
  */
 const NODE_LAUNCHER = [
@@ -54,6 +54,8 @@ const NODE_LAUNCHER = [
   `  env -u SHLVL -- "\${vars[@]}" "\${level[@]}" bash -c ':; exec env -0' >&5 ||`,
   '    fail "could not hand the environment over"',
   "  printf '\\0' >&5",
+  'else',
+  '  kill -KILL "$node_pid"',
   'fi',
   'exec 5>&-',
   // bash's own "Killed" report of a child that died by a signal goes to /dev/null.
