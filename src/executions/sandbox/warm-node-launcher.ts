@@ -20,8 +20,8 @@ const NODE_START_UP_NAMES =
  *
  * When the run sets a variable Node reads while starting, or its memory limit differs from the
  * one node started under (V8 sizes its heap by it), PID 1 kills the waiting node (which would
- * also exit on an empty pipe) and runs the language's own command instead, as the other warm languages do. Either way
- * PID 1 waits for the program and writes the end record.
+ * also exit on an empty pipe) and runs the language's own command instead, as the other warm
+ * languages do. Either way PID 1 waits for the program and writes the end record.
  */
 const NODE_LAUNCHER = [
   'set -u',
@@ -75,9 +75,9 @@ const NODE_LAUNCHER = [
  * `process.env`, reads the program frame from stdin with exact-length reads (the rest of stdin is
  * the program's, unread), writes the program where `run-task` does, and runs it as the main
  * module, as `node <file>` would. Everything `-e` leaves behind (its globals and the builtin
- * modules it adds as globals, `process._eval`, `execArgv`, RegExp statics) is removed first; the loader's own names live in this closure only,
- * and it uses no regular expression and loads no module of its own (builtins are not in
- * `require.cache`).
+ * modules it adds as globals, `process._eval`, `execArgv`, RegExp statics) is removed first; the
+ * loader's own names live in this closure only, and it uses no regular expression and loads no
+ * module of its own (builtins are not in `require.cache`).
  */
 const WARM_NODE_LOADER = `(() => {
   'use strict';
