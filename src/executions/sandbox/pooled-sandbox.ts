@@ -6,6 +6,8 @@ import {
   SandboxSpecInput,
 } from './sandbox-container.factory';
 import { isRunNonce } from './run-end-record';
+import { DEFINE_FAIL, READ_ENV_FRAME, READ_NONCE, WRITE_END_RECORD } from './warm-launcher-parts';
+import { warmNodeCommand } from './warm-node-launcher';
 import type { SandboxRequest } from './sandbox.types';
 
 const MIB = 1024 * 1024;
@@ -26,18 +28,9 @@ export const POOL_CPUS = 1;
  */
 const LAUNCHER = [
   'set -eu',
-  'fail() { echo "run-task: $*" >&2; exit 127; }',
+  DEFINE_FAIL,
   'runner=$1; shift',
-  'IFS= read -r count || fail "stdin is empty: expected the environment frame"',
-  '[[ "$count" =~ ^[0-9]{1,3}$ ]] || fail "bad environment header"',
-  'vars=()',
-  'shlvl=-',
-  'for ((i = 0; i < 10#$count; i++)); do',
-  '  IFS= read -r -d "" entry || fail "stdin ended inside the environment frame"',
-  '  [[ "$entry" =~ ^[A-Za-z_][A-Za-z0-9_]{0,127}= ]] || fail "bad environment entry"',
-  '  vars+=("$entry")',
-  '  if [[ "$entry" == SHLVL=* ]]; then shlvl="=${entry#SHLVL=}"; fi',
-  'done',
+  ...READ_ENV_FRAME,
   'exec env -u SHLVL -- "${vars[@]}" bash -c "$runner" run-task "$shlvl" "$@"',
 ].join('\n');
 
@@ -50,24 +43,14 @@ const LAUNCHER = [
  */
 const RUNNER = [
   'set -u',
-  'fail() { echo "run-task: $*" >&2; exit 127; }',
-  'IFS= read -r nonce || fail "stdin ended before the run header"',
-  '[[ "$nonce" =~ ^[0-9a-f]{32}$ ]] || fail "bad run header"',
+  DEFINE_FAIL,
+  ...READ_NONCE,
   'shlvl=$1; shift',
   // bash's own "Killed" report of a child that died by a signal goes to /dev/null.
   'run() { env -u SHLVL -- "$@" 2>&3 3>&-; }',
   'if [[ $shlvl == - ]]; then run "$@"; else run "SHLVL=${shlvl:1}" "$@"; fi 3>&2 2>/dev/null',
   'code=$?',
-  'kills=-',
-  'for file in /sys/fs/cgroup/memory/memory.oom_control /sys/fs/cgroup/memory.events; do',
-  '  [[ -r $file ]] || continue',
-  '  while read -r key value; do [[ $key == oom_kill ]] && kills=$value; done < "$file"',
-  '  break',
-  'done',
-  '[[ $kills =~ ^[0-9]{1,10}$ ]] || kills=-',
-  `printf '\\0runcell-end:%s:%d:%s\\n' "$nonce" "$code" "$kills"`,
-  `printf '\\0runcell-end:%s:%d:%s\\n' "$nonce" "$code" "$kills" >&2`,
-  'exit "$code"',
+  ...WRITE_END_RECORD,
 ].join('\n');
 
 /** The spec of a warm container of `language`: today's hardened spec, waiting for its frame. */
@@ -91,7 +74,14 @@ export function buildPooledSandboxSpec(
     name,
     labels,
     env: {},
-    cmd: ['bash', '-c', LAUNCHER, 'run-task', RUNNER, ...input.language.runCommand],
+    cmd: warmNodeCommand(input.language) ?? [
+      'bash',
+      '-c',
+      LAUNCHER,
+      'run-task',
+      RUNNER,
+      ...input.language.runCommand,
+    ],
   };
 }
 
