@@ -18,8 +18,15 @@ export async function readRows<Row>(
   const { logger, driver } = manager.connection;
   const pool = (driver as PostgresDriver).master as Pool;
   // Acquired apart from the statement, as the query runner does: a pool that cannot connect
-  // fails with the driver's own error, and the connection goes back to the pool either way.
+  // fails with the driver's own error. While it is held, a connection that breaks (Postgres
+  // restarted) emits `error`, which nothing else listens to then: it is handed back with that
+  // error, so the pool drops it instead of lending it again.
   const connection = await pool.connect();
+  let broken: Error | undefined;
+  const onBroken = (error: Error) => {
+    broken = error;
+  };
+  connection.on('error', onBroken);
   logger.logQuery(sql, parameters);
   try {
     const result = await connection.query(sql, parameters);
@@ -28,6 +35,7 @@ export async function readRows<Row>(
     logger.logQueryError(error as Error, sql, parameters);
     throw new QueryFailedError(sql, parameters, error as Error);
   } finally {
-    connection.release();
+    connection.removeListener('error', onBroken);
+    connection.release(broken);
   }
 }

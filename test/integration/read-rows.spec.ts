@@ -1,4 +1,7 @@
+import type { Socket } from 'node:net';
+import type { Pool, PoolClient } from 'pg';
 import { DataSource, QueryFailedError, Repository } from 'typeorm';
+import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
 import { readRows } from '../../src/database/read-rows';
 import { UserEntity } from '../../src/auth/users/user.entity';
 
@@ -45,6 +48,41 @@ describe('readRows', () => {
     }
   });
 
+  it('survives its connection breaking mid-statement and lends a fresh one next', async () => {
+    const [{ pid }] = await readRows<{ pid: number }>(users, 'SELECT pg_backend_pid() AS pid', []);
+    const sleeping = readRows(users, 'SELECT pg_sleep(30)', []);
+    // Another connection ends the backend, as a Postgres restart would.
+    const admin = new DataSource({ type: 'postgres', url: process.env.DATABASE_URL });
+    await admin.initialize();
+    try {
+      await waitUntilSleeping(admin, pid);
+      await admin.query('SELECT pg_terminate_backend($1)', [pid]);
+    } finally {
+      await admin.destroy();
+    }
+
+    await expect(sleeping).rejects.toBeInstanceOf(QueryFailedError);
+    // The socket closes just after the error message: by then the pool has dropped the client.
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    const [next] = await readRows<{ pid: number }>(users, 'SELECT pg_backend_pid() AS pid', []);
+    expect(next.pid).not.toBe(pid);
+  });
+
+  it('drops a connection whose socket fails while it is lent, without an unhandled error', async () => {
+    const pool = (dataSource.driver as PostgresDriver).master as Pool;
+    const [{ pid }] = await readRows<{ pid: number }>(users, 'SELECT pg_backend_pid() AS pid', []);
+    // The socket fails under the statement (a reset, not Postgres closing it cleanly).
+    pool.once('acquire', (client: PoolClient & { connection: { stream: Socket } }) => {
+      setTimeout(() => client.connection.stream.destroy(new Error('connection reset')), 100);
+    });
+
+    await expect(readRows(users, 'SELECT pg_sleep(5)', [])).rejects.toBeInstanceOf(
+      QueryFailedError,
+    );
+    const [next] = await readRows<{ pid: number }>(users, 'SELECT pg_backend_pid() AS pid', []);
+    expect(next.pid).not.toBe(pid);
+  });
+
   it('runs inside the transaction of a transactional repository', async () => {
     const runner = dataSource.createQueryRunner();
     await runner.connect();
@@ -63,3 +101,15 @@ describe('readRows', () => {
     }
   });
 });
+
+async function waitUntilSleeping(admin: DataSource, pid: number): Promise<void> {
+  for (let attempt = 0; attempt < 100; attempt += 1) {
+    const rows = await admin.query<{ state: string }[]>(
+      `SELECT state FROM pg_stat_activity WHERE pid = $1 AND query LIKE 'SELECT pg_sleep%'`,
+      [pid],
+    );
+    if (rows[0]?.state === 'active') return;
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+  throw new Error(`backend ${pid} never started sleeping`);
+}
