@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { CursorPosition } from '../common/pagination';
+import { readRows } from '../database/read-rows';
 import { TaskSort } from './dto/list-tasks.query';
 import { ScriptType, TaskEntity, TaskStatus } from './task.entity';
 
@@ -85,7 +86,7 @@ export class TasksRepository {
       `SELECT ${TASK_COLUMNS} FROM tasks task` +
       (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
       ` ORDER BY ${column} ${direction}, task.id ${direction} LIMIT ${bind(request.limit)}`;
-    const rows = await this.tasks.query<TaskRow[]>(sql, parameters);
+    const rows = await readRows<TaskRow>(this.tasks, sql, parameters);
     return rows.map(toTaskEntity);
   }
 }

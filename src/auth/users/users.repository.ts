@@ -1,6 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
+import { readRows } from '../../database/read-rows';
 import { UserAccount } from './user-account';
 import { UserEntity, UserRole } from './user.entity';
 
@@ -32,7 +33,7 @@ export class UsersRepository {
 
   /** The account (never the password hash) without building a query each time. */
   async findAccountById(id: string): Promise<UserAccount | null> {
-    const rows = await this.users.query<AccountRow[]>(ACCOUNT_BY_ID, [id]);
+    const rows = await readRows<AccountRow>(this.users, ACCOUNT_BY_ID, [id]);
     const [row] = rows;
     return row
       ? { id: row.id, email: row.email, name: row.name, role: row.role, createdAt: row.created_at }
