@@ -16,10 +16,11 @@ describe('takeExecutionLogs', () => {
 
   afterEach(() => rmSync(tmp, { recursive: true, force: true }));
 
-  it('reads both files and deletes them', async () => {
+  it('reads both files and deletes them on the next turn of the event loop', async () => {
     writeFileSync(paths.executionLog('abc', 'logs'), 'hello\n');
     writeFileSync(paths.executionLog('abc', 'errors'), 'oops\n');
     expect(await takeExecutionLogs(paths, 'abc')).toEqual({ logs: 'hello\n', errors: 'oops\n' });
+    await new Promise((resolve) => setImmediate(resolve));
     expect(existsSync(paths.executionLog('abc', 'logs'))).toBe(false);
     expect(existsSync(paths.executionLog('abc', 'errors'))).toBe(false);
   });

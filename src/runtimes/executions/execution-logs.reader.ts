@@ -1,7 +1,7 @@
-import { unlinkSync } from 'node:fs';
 import { readRuntimeFile, UnsafeRuntimeFileError } from '../containers/runtime-files';
 import { RuntimePaths } from '../containers/runtime-paths';
 import { ExecutorError, ExecutorErrorType } from '../http/executor-error';
+import { removeAfterResponse, removeNow } from './log-file-removals';
 
 export const MAX_LOG_FILE_BYTES = 5 * 1024 * 1024;
 const LOGS_TRUNCATED_NOTE = '\nLog file has been truncated to 5.00MB.';
@@ -31,26 +31,17 @@ async function takeLogFile(file: string, truncatedNote: string): Promise<string>
     content = await readRuntimeFile(file, MAX_LOG_FILE_BYTES);
   } catch (error) {
     if (!(error instanceof UnsafeRuntimeFileError)) return '';
-    removeQuietly(file);
+    removeNow(file);
     throw new ExecutorError(
       ExecutorErrorType.RUNTIME_FAILED,
       'The runtime left an execution log that is not a regular file.',
     );
   }
   if (!content) return '';
-  removeQuietly(file);
+  removeAfterResponse(file);
   return content.size > MAX_LOG_FILE_BYTES
     ? withoutPartialCharacter(content.bytes).toString('utf8') + truncatedNote
     : content.bytes.toString('utf8');
-}
-
-/** An unlink is one quick local syscall; a thread-pool round trip would cost more. */
-function removeQuietly(file: string): void {
-  try {
-    unlinkSync(file);
-  } catch {
-    // already gone
-  }
 }
 
 /** Drops a UTF-8 sequence cut in two at the end of a truncated buffer. */
