@@ -1,3 +1,4 @@
+import { lstatSync } from 'node:fs';
 import { readRuntimeFile, UnsafeRuntimeFileError } from '../containers/runtime-files';
 import { RuntimePaths } from '../containers/runtime-paths';
 import { ExecutorError, ExecutorErrorType } from '../http/executor-error';
@@ -26,6 +27,19 @@ export async function takeExecutionLogs(
 }
 
 async function takeLogFile(file: string, truncatedNote: string): Promise<string> {
+  // The runtime creates both files for every execution and most stay empty: an empty regular
+  // file (never a symlink: `lstat` does not follow one) has nothing to read, so it is not opened.
+  let info;
+  try {
+    info = lstatSync(file, { throwIfNoEntry: false });
+  } catch {
+    return '';
+  }
+  if (info === undefined) return '';
+  if (info.isFile() && info.size === 0) {
+    removeAfterResponse(file);
+    return '';
+  }
   let content;
   try {
     content = await readRuntimeFile(file, MAX_LOG_FILE_BYTES);
