@@ -116,6 +116,8 @@ describe('OpenRuntimes /v1 executions, v5 (e2e)', () => {
       const logged = await executeJson('warm', { path: '/logs' });
       expect(logged.logs).toBe('first log\n{"structured":true}\n');
       expect(logged.errors).toBe('first error\n');
+      // Both files were read and are gone: none is left behind in the runtime's logs folder.
+      expect(readdirSync(join(sut.tmpDir, `${sut.hostname}-warm`, 'logs'))).toEqual([]);
       const quiet = await executeJson('warm', { path: '/logs', logging: false });
       expect(quiet.body).toBe('logged');
       expect(quiet.logs).toBe('');

@@ -1,7 +1,17 @@
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { RuntimePaths } from '../containers/runtime-paths';
+import { ExecutorError } from '../http/executor-error';
 import { MAX_LOG_FILE_BYTES, takeExecutionLogs } from './execution-logs.reader';
 
 describe('takeExecutionLogs', () => {
@@ -16,10 +26,11 @@ describe('takeExecutionLogs', () => {
 
   afterEach(() => rmSync(tmp, { recursive: true, force: true }));
 
-  it('reads both files and deletes them', async () => {
+  it('reads both files and deletes them on the next turn of the event loop', async () => {
     writeFileSync(paths.executionLog('abc', 'logs'), 'hello\n');
     writeFileSync(paths.executionLog('abc', 'errors'), 'oops\n');
     expect(await takeExecutionLogs(paths, 'abc')).toEqual({ logs: 'hello\n', errors: 'oops\n' });
+    await new Promise((resolve) => setImmediate(resolve));
     expect(existsSync(paths.executionLog('abc', 'logs'))).toBe(false);
     expect(existsSync(paths.executionLog('abc', 'errors'))).toBe(false);
   });
@@ -51,5 +62,32 @@ describe('takeExecutionLogs', () => {
     expect(await takeExecutionLogs(paths, 'missing')).toEqual({ logs: '', errors: '' });
     expect(await takeExecutionLogs(paths, '../../secret')).toEqual({ logs: '', errors: '' });
     expect(existsSync(join(tmp, 'secret_logs.log'))).toBe(true);
+  });
+
+  it('removes empty log files and answers empty logs', async () => {
+    writeFileSync(paths.executionLog('empty', 'logs'), '');
+    writeFileSync(paths.executionLog('empty', 'errors'), '');
+    expect(await takeExecutionLogs(paths, 'empty')).toEqual({ logs: '', errors: '' });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(existsSync(paths.executionLog('empty', 'logs'))).toBe(false);
+    expect(existsSync(paths.executionLog('empty', 'errors'))).toBe(false);
+  });
+
+  it.each([
+    ['a symlink to an empty host file', 'empty'],
+    ['a symlink to a host file', 'secret'],
+  ])('fails on %s, removes the link and leaves the target alone', async (_label, content) => {
+    const target = join(tmp, 'host.txt');
+    writeFileSync(target, content === 'empty' ? '' : 'host secret');
+    symlinkSync(target, paths.executionLog('link', 'errors'));
+    await expect(takeExecutionLogs(paths, 'link')).rejects.toBeInstanceOf(ExecutorError);
+    expect(existsSync(paths.executionLog('link', 'errors'))).toBe(false);
+    expect(readFileSync(target, 'utf8')).toBe(content === 'empty' ? '' : 'host secret');
+  });
+
+  it('fails on a FIFO without blocking and removes it', async () => {
+    execFileSync('mkfifo', [paths.executionLog('fifo', 'logs')]);
+    await expect(takeExecutionLogs(paths, 'fifo')).rejects.toBeInstanceOf(ExecutorError);
+    expect(existsSync(paths.executionLog('fifo', 'logs'))).toBe(false);
   });
 });

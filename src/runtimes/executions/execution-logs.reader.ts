@@ -1,7 +1,8 @@
-import { unlinkSync } from 'node:fs';
+import { lstatSync } from 'node:fs';
 import { readRuntimeFile, UnsafeRuntimeFileError } from '../containers/runtime-files';
 import { RuntimePaths } from '../containers/runtime-paths';
 import { ExecutorError, ExecutorErrorType } from '../http/executor-error';
+import { removeAfterResponse, removeNow } from './log-file-removals';
 
 export const MAX_LOG_FILE_BYTES = 5 * 1024 * 1024;
 const LOGS_TRUNCATED_NOTE = '\nLog file has been truncated to 5.00MB.';
@@ -26,31 +27,35 @@ export async function takeExecutionLogs(
 }
 
 async function takeLogFile(file: string, truncatedNote: string): Promise<string> {
+  // The runtime creates both files for every execution and most stay empty: an empty regular
+  // file (never a symlink: `lstat` does not follow one) has nothing to read, so it is not opened.
+  let info;
+  try {
+    info = lstatSync(file, { throwIfNoEntry: false });
+  } catch {
+    return '';
+  }
+  if (info === undefined) return '';
+  if (info.isFile() && info.size === 0) {
+    removeAfterResponse(file);
+    return '';
+  }
   let content;
   try {
     content = await readRuntimeFile(file, MAX_LOG_FILE_BYTES);
   } catch (error) {
     if (!(error instanceof UnsafeRuntimeFileError)) return '';
-    removeQuietly(file);
+    removeNow(file);
     throw new ExecutorError(
       ExecutorErrorType.RUNTIME_FAILED,
       'The runtime left an execution log that is not a regular file.',
     );
   }
   if (!content) return '';
-  removeQuietly(file);
+  removeAfterResponse(file);
   return content.size > MAX_LOG_FILE_BYTES
     ? withoutPartialCharacter(content.bytes).toString('utf8') + truncatedNote
     : content.bytes.toString('utf8');
-}
-
-/** An unlink is one quick local syscall; a thread-pool round trip would cost more. */
-function removeQuietly(file: string): void {
-  try {
-    unlinkSync(file);
-  } catch {
-    // already gone
-  }
 }
 
 /** Drops a UTF-8 sequence cut in two at the end of a truncated buffer. */

@@ -11,6 +11,11 @@ export interface EncodedExecution {
 
 const BOUNDARY_PREFIX = '-----------------------------';
 const CRLF = '\r\n';
+/** Boundaries take their randomness from a pool filled at once, never reused. */
+const BOUNDARY_RANDOM_BYTES = 7;
+const RANDOM_POOL_BYTES = 4096;
+let randomPool = Buffer.alloc(0);
+let randomOffset = 0;
 
 /**
  * The PHP executor's negotiation: split `Accept` on `", "`; a piece starting with
@@ -44,29 +49,42 @@ export function encodeJson(result: ExecutionResult): EncodedExecution {
 
 /** Byte-exact multipart in the order statusCode, headers, body, logs, errors, duration, startTime. */
 export function encodeMultipart(result: ExecutionResult, boundary?: string): EncodedExecution {
-  const fields: [string, Buffer, boolean][] = [
-    ['statusCode', Buffer.from(String(result.statusCode)), false],
-    ['headers', Buffer.from(JSON.stringify(headersValue(result.headers))), true],
-    ['body', result.body, false],
-    ['logs', Buffer.from(result.logs, 'utf8'), false],
-    ['errors', Buffer.from(result.errors, 'utf8'), false],
-    ['duration', Buffer.from(formatPhpFloat(result.duration)), false],
-    ['startTime', Buffer.from(formatPhpFloat(result.startTime)), false],
-  ];
+  const statusCode = String(result.statusCode);
+  const headers = JSON.stringify(headersValue(result.headers));
+  const duration = formatPhpFloat(result.duration);
+  const startTime = formatPhpFloat(result.startTime);
+  const texts = [statusCode, headers, result.logs, result.errors, duration, startTime];
   let chosen = boundary ?? newBoundary();
-  while (fields.some(([, value]) => value.includes(chosen))) chosen = newBoundary();
-  const delimiter = `--${chosen}`;
-  const parts: Buffer[] = [Buffer.from(delimiter)];
-  for (const [name, value, isJson] of fields) {
-    let head = `${CRLF}Content-Disposition: form-data; name="${name}"`;
-    if (isJson) head += `${CRLF}Content-Type: application/json`;
-    parts.push(Buffer.from(head + CRLF + CRLF), value, Buffer.from(CRLF + delimiter));
+  // The boundary is ASCII: a text holds it exactly when the text's UTF-8 bytes do.
+  while (result.body.includes(chosen) || texts.some((text) => text.includes(chosen))) {
+    chosen = newBoundary();
   }
-  parts.push(Buffer.from(`--${CRLF}`));
+  const delimiter = `${CRLF}--${chosen}`;
+  const before =
+    `--${chosen}` +
+    part('statusCode', statusCode, '') +
+    delimiter +
+    part('headers', headers, `${CRLF}Content-Type: application/json`) +
+    delimiter +
+    part('body', '', '');
+  const after =
+    delimiter +
+    part('logs', result.logs, '') +
+    delimiter +
+    part('errors', result.errors, '') +
+    delimiter +
+    part('duration', duration, '') +
+    delimiter +
+    part('startTime', startTime, '') +
+    `${delimiter}--${CRLF}`;
   return {
     contentType: `multipart/form-data; boundary=${chosen}`,
-    body: Buffer.concat(parts),
+    body: Buffer.concat([Buffer.from(before, 'utf8'), result.body, Buffer.from(after, 'utf8')]),
   };
+}
+
+function part(name: string, value: string, extraHeader: string): string {
+  return `${CRLF}Content-Disposition: form-data; name="${name}"${extraHeader}${CRLF}${CRLF}${value}`;
 }
 
 /** PHP encodes an empty map as a list. */
@@ -76,5 +94,11 @@ function headersValue(headers: Record<string, string | string[]>): object {
 
 /** 29 dashes and 13 hex characters, like PHP's `uniqid()`, but unpredictable. */
 function newBoundary(): string {
-  return BOUNDARY_PREFIX + randomBytes(7).toString('hex').slice(0, 13);
+  if (randomOffset + BOUNDARY_RANDOM_BYTES > randomPool.length) {
+    randomPool = randomBytes(RANDOM_POOL_BYTES);
+    randomOffset = 0;
+  }
+  const hex = randomPool.toString('hex', randomOffset, randomOffset + BOUNDARY_RANDOM_BYTES);
+  randomOffset += BOUNDARY_RANDOM_BYTES;
+  return BOUNDARY_PREFIX + hex.slice(0, 13);
 }

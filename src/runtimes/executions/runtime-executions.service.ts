@@ -4,6 +4,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { ShutdownState } from '../../common/lifecycle/shutdown-state';
 import { InjectConfig, RuncellConfig } from '../../config';
 import { RuntimeContainerService } from '../containers/runtime-container.service';
+import { RuntimePaths } from '../containers/runtime-paths';
 import { ExecutorError, ExecutorErrorType } from '../http/executor-error';
 import { CreateExecutionParams } from '../params/runtime-params';
 import { nowSeconds, RuntimeEntry, RuntimeRegistry } from '../registry/runtime-registry.service';
@@ -37,6 +38,9 @@ export interface ExecutionOptions {
 /** `POST /v1/runtimes/:id/executions` (§1.6): cold start, readiness wait, forward, collect. */
 @Injectable()
 export class RuntimeExecutionsService {
+  /** The work folders of each runtime, built once instead of on every execution. */
+  private readonly pathsOfEntry = new WeakMap<RuntimeEntry, RuntimePaths>();
+
   constructor(
     @InjectConfig() private readonly config: RuncellConfig,
     private readonly registry: RuntimeRegistry,
@@ -179,8 +183,17 @@ export class RuntimeExecutionsService {
       maxResponseBytes: this.config.executor.maxResponseSize,
       hostname: entry.row.hostname,
       secret: entry.row.key,
-      paths: this.containers.paths(entry.row.name),
+      paths: this.paths(entry),
     };
+  }
+
+  private paths(entry: RuntimeEntry): RuntimePaths {
+    let paths = this.pathsOfEntry.get(entry);
+    if (!paths) {
+      paths = this.containers.paths(entry.row.name);
+      this.pathsOfEntry.set(entry, paths);
+    }
+    return paths;
   }
 
   private async forward(

@@ -7,6 +7,12 @@ import { isExecutorUrl } from './executor-url';
 
 /** `/v1` routes anyone may call; every other matched `/v1` route needs the secret. */
 const PUBLIC_EXECUTOR_ROUTES = new Set(['/v1/health']);
+/** Requests whose secret this hook accepted; the route guard need not hash it again. */
+const acceptedRequests = new WeakSet<FastifyRequest>();
+
+export function secretAcceptedByHook(request: FastifyRequest): boolean {
+  return acceptedRequests.has(request);
+}
 
 /**
  * Checks the executor secret when a `/v1` request arrives, before its body is read or parsed,
@@ -24,7 +30,10 @@ export function addExecutorAuthHook(
     const route = request.routeOptions.url;
     if (route === undefined || PUBLIC_EXECUTOR_ROUTES.has(route)) return;
     const blockedFor = failures.blockedFor(request.ip);
-    if (blockedFor === 0 && secret.accepts(request.headers.authorization)) return;
+    if (blockedFor === 0 && secret.accepts(request.headers.authorization)) {
+      acceptedRequests.add(request);
+      return;
+    }
     const verdict =
       blockedFor > 0
         ? { limited: true, retryAfter: blockedFor }

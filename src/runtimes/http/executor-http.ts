@@ -11,6 +11,7 @@ import { addExecutorAuthHook } from './executor-auth.hook';
 import { ExecutorErrorRenderer } from './executor-error.renderer';
 import { ExecutorSecret, MIN_EXECUTOR_SECRET_BYTES } from './executor-secret';
 import { isExecutorUrl } from './executor-url';
+import { parseLenientJson } from './lenient-json';
 import { readMultipartForm } from './multipart-form';
 import { deferBodyError } from './executor-params.decorator';
 import { parseUrlEncodedForm } from './php-form';
@@ -84,20 +85,6 @@ export async function registerExecutorHttp(
     if (isExecutorUrl(request.url)) reply.header('server', 'Executor');
     done(null, payload);
   });
-}
-
-/** Like PHP's `json_decode` into the request params: an empty or invalid body is `{}`. */
-function parseLenientJson(body: Buffer): Record<string, unknown> {
-  try {
-    const parsed: unknown = JSON.parse(body.toString('utf8'), (key, value: unknown) =>
-      key === '__proto__' || key === 'constructor' ? undefined : value,
-    );
-    return parsed !== null && typeof parsed === 'object' && !Array.isArray(parsed)
-      ? (parsed as Record<string, unknown>)
-      : {};
-  } catch {
-    return {};
-  }
 }
 
 /** A short secret is guessable despite the rate limit on failed authentications. */
