@@ -25,15 +25,7 @@ export function addExecutorAuthHook(
   failures: ExecutorAuthFailures,
   errors: ExecutorErrorRenderer,
 ): void {
-  fastify.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    if (!isExecutorUrl(request.url)) return;
-    const route = request.routeOptions.url;
-    if (route === undefined || PUBLIC_EXECUTOR_ROUTES.has(route)) return;
-    const blockedFor = failures.blockedFor(request.ip);
-    if (blockedFor === 0 && secret.accepts(request.headers.authorization)) {
-      acceptedRequests.add(request);
-      return;
-    }
+  const refuse = async (request: FastifyRequest, reply: FastifyReply, blockedFor: number) => {
     const verdict =
       blockedFor > 0
         ? { limited: true, retryAfter: blockedFor }
@@ -55,6 +47,19 @@ export function addExecutorAuthHook(
         new ExecutorError(ExecutorErrorType.GENERAL_UNAUTHORIZED, 'Missing executor key'),
       );
     }
-    return reply;
+  };
+  // Callback style: every request passes this hook, and all but a refused `/v1` one go on at
+  // once, without a promise of their own.
+  fastify.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done) => {
+    if (!isExecutorUrl(request.url)) return done();
+    const route = request.routeOptions.url;
+    if (route === undefined || PUBLIC_EXECUTOR_ROUTES.has(route)) return done();
+    const blockedFor = failures.blockedFor(request.ip);
+    if (blockedFor === 0 && secret.accepts(request.headers.authorization)) {
+      acceptedRequests.add(request);
+      return done();
+    }
+    // The refusal is the reply: `done` is not called, so the route never runs.
+    refuse(request, reply, blockedFor).catch((error: Error) => done(error));
   });
 }

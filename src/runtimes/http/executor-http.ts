@@ -69,16 +69,22 @@ export async function registerExecutorHttp(
   // The multipart parser only marks the request; `/v1` reads the parts here, after the secret
   // check. Other routes refuse multipart bodies (`addApiBodyRules`).
   await app.register(fastifyMultipart, { limits: { fileSize: bodyLimit } });
-  fastify.addHook('preValidation', async (request) => {
-    if (!isExecutorUrl(request.url) || !request.isMultipart()) return;
-    if (request.routeOptions.url === undefined) return;
-    try {
-      request.body = await readMultipartForm(request, bodyLimit);
-    } catch (error) {
-      // Raised when the parameters are read, after the auth check: 401 wins over 400.
-      request.body = {};
-      deferBodyError(request, error);
-    }
+  // Callback style: every request passes this hook, and only `/v1` multipart ones wait in it.
+  fastify.addHook('preValidation', (request, _reply, done) => {
+    if (!isExecutorUrl(request.url) || !request.isMultipart()) return done();
+    if (request.routeOptions.url === undefined) return done();
+    readMultipartForm(request, bodyLimit).then(
+      (form) => {
+        request.body = form;
+        done();
+      },
+      (error: unknown) => {
+        // Raised when the parameters are read, after the auth check: 401 wins over 400.
+        request.body = {};
+        deferBodyError(request, error);
+        done();
+      },
+    );
   });
 
   fastify.addHook('onSend', (request, reply, payload, done) => {
