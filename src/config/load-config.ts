@@ -133,6 +133,7 @@ export function loadConfig(
       ]),
       poolSize: read.int('DATABASE_POOL_SIZE', 10, { min: 1, max: 200 }),
       logQueries: read.bool('DATABASE_LOG_QUERIES', false),
+      preparedStatements: read.bool('DATABASE_PREPARED_STATEMENTS', true),
     },
     redis: {
       url: read.url('REDIS_URL', 'redis://127.0.0.1:6379', ['redis:', 'rediss:']),

@@ -70,6 +70,8 @@ export interface DatabaseConfig {
   url: string;
   poolSize: number;
   logQueries: boolean;
+  /** The hot reads (the account of every authenticated request, the task page) run as named prepared statements. */
+  preparedStatements: boolean;
 }
 
 export interface RedisConfig {

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { Pool } from 'pg';
 import { QueryFailedError, type ObjectLiteral, type Repository } from 'typeorm';
 import type { PostgresDriver } from 'typeorm/driver/postgres/PostgresDriver';
@@ -12,6 +13,7 @@ export async function readRows<Row>(
   repository: Repository<ObjectLiteral>,
   sql: string,
   parameters: unknown[],
+  options: ReadOptions = { prepared: false },
 ): Promise<Row[]> {
   const { manager } = repository;
   if (manager.queryRunner) return manager.query<Row[]>(sql, parameters);
@@ -29,7 +31,8 @@ export async function readRows<Row>(
   connection.on('error', onBroken);
   logger.logQuery(sql, parameters);
   try {
-    const result = await connection.query(sql, parameters);
+    const name = options.prepared ? statementName(sql) : undefined;
+    const result = await connection.query({ name, text: sql, values: parameters });
     return result.rows as Row[];
   } catch (error) {
     logger.logQueryError(error as Error, sql, parameters);
@@ -38,4 +41,26 @@ export async function readRows<Row>(
     connection.removeListener('error', onBroken);
     connection.release(broken);
   }
+}
+
+export interface ReadOptions {
+  /** Runs as a named prepared statement (`DATABASE_PREPARED_STATEMENTS`). */
+  prepared: boolean;
+}
+
+/** Statement texts come from a few fixed shapes; past this many, further ones run unnamed. */
+const MAX_STATEMENT_NAMES = 1000;
+const statementNames = new Map<string, string>();
+
+/**
+ * A prepared statement's name, one per statement text: each connection parses and plans it
+ * once, then only binds and executes it. The texts are the few fixed shapes of the hot reads.
+ */
+function statementName(sql: string): string | undefined {
+  let name = statementNames.get(sql);
+  if (name === undefined && statementNames.size < MAX_STATEMENT_NAMES) {
+    name = `runcell_${createHash('sha256').update(sql).digest('hex').slice(0, 24)}`;
+    statementNames.set(sql, name);
+  }
+  return name;
 }

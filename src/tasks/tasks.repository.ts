@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
 import { CursorPosition } from '../common/pagination';
-import { readRows } from '../database/read-rows';
+import { InjectConfig } from '../config/config.module';
+import type { RuncellConfig } from '../config/runcell-config';
+import { ReadOptions, readRows } from '../database/read-rows';
 import { TaskSort } from './dto/list-tasks.query';
 import { ScriptType, TaskEntity, TaskStatus } from './task.entity';
 
@@ -31,7 +33,14 @@ const SORT_COLUMNS: Record<TaskSort, string> = {
 
 @Injectable()
 export class TasksRepository {
-  constructor(@InjectRepository(TaskEntity) private readonly tasks: Repository<TaskEntity>) {}
+  private readonly hotRead: ReadOptions;
+
+  constructor(
+    @InjectRepository(TaskEntity) private readonly tasks: Repository<TaskEntity>,
+    @InjectConfig() config: RuncellConfig,
+  ) {
+    this.hotRead = { prepared: config.database.preparedStatements };
+  }
 
   async insert(task: Partial<TaskEntity>): Promise<TaskEntity> {
     return this.tasks.save(this.tasks.create(task));
@@ -86,7 +95,7 @@ export class TasksRepository {
       `SELECT ${TASK_COLUMNS} FROM tasks task` +
       (where.length > 0 ? ` WHERE ${where.join(' AND ')}` : '') +
       ` ORDER BY ${column} ${direction}, task.id ${direction} LIMIT ${bind(request.limit)}`;
-    const rows = await readRows<TaskRow>(this.tasks, sql, parameters);
+    const rows = await readRows<TaskRow>(this.tasks, sql, parameters, this.hotRead);
     return rows.map(toTaskEntity);
   }
 }

@@ -34,6 +34,22 @@ describe('readRows', () => {
     expect(rows).toEqual([{ name: 'a', count: 7, at: new Date('2026-01-02T03:04:05.678Z') }]);
   });
 
+  it('runs a prepared read as a named statement the connection keeps, with the same rows', async () => {
+    const sql = `SELECT $1::text AS name, '2026-01-02T03:04:05.678Z'::timestamptz AS at`;
+    const prepared = { prepared: true };
+    const kept = `SELECT count(*)::int AS count FROM pg_prepared_statements WHERE statement = $1`;
+
+    const first = await readRows<Record<string, unknown>>(users, sql, ['a'], prepared);
+    const second = await readRows<Record<string, unknown>>(users, sql, ['b'], prepared);
+
+    expect(first).toEqual(await users.query(sql, ['a']));
+    expect(second).toEqual([{ name: 'b', at: new Date('2026-01-02T03:04:05.678Z') }]);
+    // One connection in the pool: the statement it prepared is visible on it, once.
+    expect(await readRows(users, kept, [sql])).toEqual([{ count: 1 }]);
+    await readRows(users, `${sql} -- unprepared`, ['c']);
+    expect(await readRows(users, kept, [`${sql} -- unprepared`])).toEqual([{ count: 0 }]);
+  });
+
   it('fails as query() fails and gives the connection back', async () => {
     const failing = readRows(users, 'SELECT * FROM no_such_table WHERE id = $1', ['x']);
 

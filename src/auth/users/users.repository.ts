@@ -1,7 +1,9 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { readRows } from '../../database/read-rows';
+import { InjectConfig } from '../../config/config.module';
+import type { RuncellConfig } from '../../config/runcell-config';
+import { ReadOptions, readRows } from '../../database/read-rows';
 import { UserAccount } from './user-account';
 import { UserEntity, UserRole } from './user.entity';
 
@@ -25,7 +27,14 @@ interface AccountRow {
 
 @Injectable()
 export class UsersRepository {
-  constructor(@InjectRepository(UserEntity) private readonly users: Repository<UserEntity>) {}
+  private readonly hotRead: ReadOptions;
+
+  constructor(
+    @InjectRepository(UserEntity) private readonly users: Repository<UserEntity>,
+    @InjectConfig() config: RuncellConfig,
+  ) {
+    this.hotRead = { prepared: config.database.preparedStatements };
+  }
 
   findById(id: string): Promise<UserEntity | null> {
     return this.users.findOneBy({ id });
@@ -33,7 +42,7 @@ export class UsersRepository {
 
   /** The account (never the password hash) without building a query each time. */
   async findAccountById(id: string): Promise<UserAccount | null> {
-    const rows = await readRows<AccountRow>(this.users, ACCOUNT_BY_ID, [id]);
+    const rows = await readRows<AccountRow>(this.users, ACCOUNT_BY_ID, [id], this.hotRead);
     const [row] = rows;
     return row
       ? { id: row.id, email: row.email, name: row.name, role: row.role, createdAt: row.created_at }
