@@ -107,3 +107,24 @@ export function sandboxHarness(env: Record<string, string> = {}) {
 export function durationMs(result: SandboxResult): number {
   return result.finishedAt.getTime() - result.startedAt.getTime();
 }
+
+/**
+ * A pooled harness (`env`) and a cold one beside it, for comparing the two paths; inside a
+ * `describe`, it checks after each test that neither left a container, and closes both at the end.
+ */
+export function pooledAndColdHarnesses(env: Record<string, string> = POOLED_SANDBOX_ENV) {
+  const harness = sandboxHarness(env);
+  const cold = sandboxHarness();
+
+  afterEach(async () => {
+    expect(await harness.leftovers()).toEqual([]);
+    expect(await cold.leftovers()).toEqual([]);
+  });
+
+  afterAll(async () => {
+    await harness.close();
+    await cold.close();
+  });
+
+  return { harness, cold };
+}

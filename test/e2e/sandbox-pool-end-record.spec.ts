@@ -1,22 +1,16 @@
 import { ContainerEngine } from '../../src/container-engine';
-import { POOLED_SANDBOX_ENV, RunOptions, sandboxHarness } from './sandbox-harness';
+import {
+  POOLED_SANDBOX_ENV,
+  RunOptions,
+  pooledAndColdHarnesses,
+  sandboxHarness,
+} from './sandbox-harness';
 
 const FORGED = `\\0runcell-end:${'f'.repeat(32)}:0:0\\n`;
 
 /** How a warm run ends: at the launcher's end record, or by Docker's account when there is none. */
 describe('Sandbox pool end record (real Docker)', () => {
-  const harness = sandboxHarness(POOLED_SANDBOX_ENV);
-  const cold = sandboxHarness();
-
-  afterEach(async () => {
-    expect(await harness.leftovers()).toEqual([]);
-    expect(await cold.leftovers()).toEqual([]);
-  });
-
-  afterAll(async () => {
-    await harness.close();
-    await cold.close();
-  });
+  const { harness, cold } = pooledAndColdHarnesses();
 
   /** Runs warm while Docker never reports the exit: only the end record can end the run. */
   async function runWithoutDockerWait(options: RunOptions) {

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { durationMs, RunOptions, sandboxHarness } from './sandbox-harness';
+import { durationMs, RunOptions, pooledAndColdHarnesses } from './sandbox-harness';
 
 /** The limits a warm javascript container starts with (the language's defaults, one CPU). */
 const POOL_LIMITS = { memoryMb: 256, cpus: 1 };
@@ -45,20 +45,9 @@ const OBSERVE = [
 
 /** A pooled javascript suite: warm containers start node ahead of time (`warm-node-launcher.ts`). */
 describe('Sandbox pool, javascript with a pre-started node (real Docker)', () => {
-  const harness = sandboxHarness({
+  const { harness, cold } = pooledAndColdHarnesses({
     SANDBOX_POOL_SIZE: '1',
     SANDBOX_POOL_LANGUAGES: 'javascript=1',
-  });
-  const cold = sandboxHarness();
-
-  afterEach(async () => {
-    expect(await harness.leftovers()).toEqual([]);
-    expect(await cold.leftovers()).toEqual([]);
-  });
-
-  afterAll(async () => {
-    await harness.close();
-    await cold.close();
   });
 
   /** A run in a warm container whose node is waiting (`settleMs` after the container started). */

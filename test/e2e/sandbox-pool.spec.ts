@@ -1,6 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { LABEL_POOL } from '../../src/executions/sandbox/pooled-sandbox';
-import { durationMs, POOLED_SANDBOX_ENV, sandboxHarness } from './sandbox-harness';
+import {
+  durationMs,
+  POOLED_SANDBOX_ENV,
+  pooledAndColdHarnesses,
+  sandboxHarness,
+} from './sandbox-harness';
 
 const ENV_DUMP = [
   'import json, os',
@@ -23,19 +28,8 @@ async function metricValue(
 
 /** The warm pool against the real Docker Engine and sandbox images. */
 describe('Sandbox pool (real Docker)', () => {
-  const harness = sandboxHarness(POOLED_SANDBOX_ENV);
-  const cold = sandboxHarness();
+  const { harness, cold } = pooledAndColdHarnesses();
   const { run } = harness;
-
-  afterEach(async () => {
-    expect(await harness.leftovers()).toEqual([]);
-    expect(await cold.leftovers()).toEqual([]);
-  });
-
-  afterAll(async () => {
-    await harness.close();
-    await cold.close();
-  });
 
   it('runs a program in a warm sandbox and counts the hit', async () => {
     await harness.warm('python');
