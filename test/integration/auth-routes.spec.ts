@@ -1,6 +1,6 @@
 import { RequestMethod, Type } from '@nestjs/common';
 import { METHOD_METADATA, PATH_METADATA } from '@nestjs/common/constants';
-import { MetadataScanner, ModulesContainer, Reflector } from '@nestjs/core';
+import { MetadataScanner, ModulesContainer } from '@nestjs/core';
 import type { NestFastifyApplication } from '@nestjs/platform-fastify';
 import { routeAccess, RouteAccess } from '../../src/auth/guards/route-access';
 import { startTestApp, testConfig } from '../support/test-app';
@@ -100,7 +100,6 @@ describe('every route declares how it is authenticated', () => {
 });
 
 function nestRoutes(app: NestFastifyApplication): NestRoute[] {
-  const reflector = new Reflector();
   const scanner = new MetadataScanner();
   const found: NestRoute[] = [];
   for (const module of app.get(ModulesContainer).values()) {
@@ -118,7 +117,7 @@ function nestRoutes(app: NestFastifyApplication): NestRoute[] {
           found.push({
             method: RequestMethod[method],
             path: joinPath(base, path),
-            access: routeAccess(reflector, handler, controller),
+            access: routeAccess(handler, controller),
           });
         }
       }

@@ -1,5 +1,4 @@
 import { ExecutionContext, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import { AuthGuard } from '@nestjs/passport';
 import { AppError, ErrorCode } from '../../common';
 import { AuthenticatedRequest, AuthenticatedUser } from '../authenticated-user';
@@ -12,12 +11,8 @@ import { routeAccess } from './route-access';
  */
 @Injectable()
 export class JwtAuthGuard extends AuthGuard(JWT_STRATEGY) {
-  constructor(private readonly reflector: Reflector) {
-    super();
-  }
-
   override canActivate(context: ExecutionContext) {
-    const access = routeAccess(this.reflector, context.getHandler(), context.getClass());
+    const access = routeAccess(context.getHandler(), context.getClass());
     if (access !== 'user') return true;
     return super.canActivate(context);
   }

@@ -1,5 +1,4 @@
 import { Controller, Get } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
 import { ExecutorAuth, Public } from '../../common';
 import { routeAccess } from './route-access';
 
@@ -48,22 +47,28 @@ class UnmarkedController {
   list(): void {}
 }
 
-describe('routeAccess', () => {
-  const reflector = new Reflector();
+/** One handler shared by two controllers through inheritance. */
+class SharedListing {
+  @Get()
+  list(): void {}
+}
 
+@ExecutorAuth()
+@Controller('v1/shared')
+class ExecutorListing extends SharedListing {}
+
+@ExecutorAuth()
+@Controller('api/v1/shared')
+class UserListing extends SharedListing {}
+
+describe('routeAccess', () => {
   it('gives executor routes under /v1 to the executor guard, at class or method level', () => {
-    expect(routeAccess(reflector, RuntimesController.prototype.list, RuntimesController)).toBe(
-      'executor',
-    );
-    expect(routeAccess(reflector, PlainV1Controller.prototype.execute, PlainV1Controller)).toBe(
-      'executor',
-    );
+    expect(routeAccess(RuntimesController.prototype.list, RuntimesController)).toBe('executor');
+    expect(routeAccess(PlainV1Controller.prototype.execute, PlainV1Controller)).toBe('executor');
   });
 
   it('lets @Public() win', () => {
-    expect(routeAccess(reflector, RuntimesController.prototype.health, RuntimesController)).toBe(
-      'public',
-    );
+    expect(routeAccess(RuntimesController.prototype.health, RuntimesController)).toBe('public');
   });
 
   it('still requires a user token for @ExecutorAuth() outside /v1', () => {
@@ -72,13 +77,18 @@ describe('routeAccess', () => {
       LookalikeController,
       MixedPathsController,
     ]) {
-      expect(routeAccess(reflector, controller.prototype.list, controller)).toBe('user');
+      expect(routeAccess(controller.prototype.list, controller)).toBe('user');
     }
   });
 
   it('requires a user token for an unmarked route', () => {
-    expect(routeAccess(reflector, UnmarkedController.prototype.list, UnmarkedController)).toBe(
-      'user',
-    );
+    expect(routeAccess(UnmarkedController.prototype.list, UnmarkedController)).toBe('user');
+  });
+
+  it('decides an inherited handler for each controller it serves, however often asked', () => {
+    for (let call = 0; call < 3; call++) {
+      expect(routeAccess(SharedListing.prototype.list, ExecutorListing)).toBe('executor');
+      expect(routeAccess(SharedListing.prototype.list, UserListing)).toBe('user');
+    }
   });
 });

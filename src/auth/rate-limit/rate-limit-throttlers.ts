@@ -4,7 +4,7 @@ import type { ThrottlerModuleOptions, ThrottlerOptions } from '@nestjs/throttler
 import { createHash } from 'node:crypto';
 import type { RateLimitName, RuncellConfig } from '../../config';
 import type { AuthenticatedRequest } from '../authenticated-user';
-import { routeAccess } from '../guards/route-access';
+import { perRoute, routeAccess } from '../guards/route-access';
 import { normalizeEmail } from '../users/email';
 import { RATE_LIMIT } from './rate-limit.decorator';
 
@@ -30,13 +30,12 @@ const TRACKERS: Record<RateLimitName, (request: TrackedRequest) => string> = {
  * routes without `@RateLimit()` are not limited here.
  */
 export function rateLimitThrottlers(config: RuncellConfig): ThrottlerModuleOptions {
-  const reflector = new Reflector();
   const names = Object.keys(TRACKERS) as RateLimitName[];
   const throttlers: ThrottlerOptions[] = names.map((name) => ({
     name,
     limit: config.auth.rateLimits[name].limit,
     ttl: config.auth.rateLimits[name].windowSeconds * 1000,
-    skipIf: (context) => !selectedLimits(reflector, context).includes(name),
+    skipIf: (context) => !routeLimits(context).includes(name),
     getTracker: (request) => TRACKERS[name](request as TrackedRequest),
   }));
   return {
@@ -48,15 +47,20 @@ export function rateLimitThrottlers(config: RuncellConfig): ThrottlerModuleOptio
   };
 }
 
-function selectedLimits(reflector: Reflector, context: ExecutionContext): RateLimitName[] {
+const reflector = new Reflector();
+
+const limitsOfRoute = perRoute((handler, controller): RateLimitName[] => {
   const chosen = reflector.getAllAndOverride<RateLimitName[] | undefined>(RATE_LIMIT, [
-    context.getHandler(),
-    context.getClass(),
+    handler,
+    controller,
   ]);
   if (chosen !== undefined) return chosen;
-  return routeAccess(reflector, context.getHandler(), context.getClass()) === 'user'
-    ? ['user']
-    : [];
+  return routeAccess(handler, controller) === 'user' ? ['user'] : [];
+});
+
+/** The limits a request's route counts against (none: the throttlers are not even consulted). */
+export function routeLimits(context: ExecutionContext): RateLimitName[] {
+  return limitsOfRoute(context.getHandler(), context.getClass());
 }
 
 function userTracker(request: TrackedRequest): string {

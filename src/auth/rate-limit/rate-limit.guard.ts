@@ -11,6 +11,7 @@ import {
 import { AppError, ErrorCode } from '../../common';
 import { InjectConfig, RuncellConfig } from '../../config';
 import { requireRedis } from '../../redis/redis-unavailable';
+import { routeLimits } from './rate-limit-throttlers';
 
 /** The throttler guard, answering 429 `RATE_LIMITED` with `Retry-After` in the catalogue body. */
 @Injectable()
@@ -29,8 +30,10 @@ export class RateLimitGuard extends ThrottlerGuard {
     return requireRedis(() => super.canActivate(context));
   }
 
-  protected override shouldSkip(_context: ExecutionContext): Promise<boolean> {
-    return Promise.resolve(!this.config.auth.rateLimitsEnabled);
+  protected override shouldSkip(context: ExecutionContext): Promise<boolean> {
+    return Promise.resolve(
+      !this.config.auth.rateLimitsEnabled || routeLimits(context).length === 0,
+    );
   }
 
   protected override throwThrottlingException(

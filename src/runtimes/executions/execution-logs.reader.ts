@@ -21,25 +21,35 @@ export async function takeExecutionLogs(
   if (logId === '' || !SAFE_LOG_ID.test(logId) || logId.includes('..')) {
     return { logs: '', errors: '' };
   }
-  const logs = await takeLogFile(paths.executionLog(logId, 'logs'), LOGS_TRUNCATED_NOTE);
-  const errors = await takeLogFile(paths.executionLog(logId, 'errors'), ERRORS_TRUNCATED_NOTE);
+  const logsFile = paths.executionLog(logId, 'logs');
+  const errorsFile = paths.executionLog(logId, 'errors');
+  // Most executions log nothing: both files are settled here without a read or an await.
+  const logs = hasContent(logsFile) ? await readLogFile(logsFile, LOGS_TRUNCATED_NOTE) : '';
+  const errors = hasContent(errorsFile) ? await readLogFile(errorsFile, ERRORS_TRUNCATED_NOTE) : '';
   return { logs, errors };
 }
 
-async function takeLogFile(file: string, truncatedNote: string): Promise<string> {
-  // The runtime creates both files for every execution and most stay empty: an empty regular
-  // file (never a symlink: `lstat` does not follow one) has nothing to read, so it is not opened.
+/**
+ * False for a missing file, and for an empty regular file (removed after the response): the
+ * runtime creates both files for every execution and most stay empty. `lstat` does not follow
+ * a symlink, so anything else goes on to the checked read.
+ */
+function hasContent(file: string): boolean {
   let info;
   try {
     info = lstatSync(file, { throwIfNoEntry: false });
   } catch {
-    return '';
+    return false;
   }
-  if (info === undefined) return '';
+  if (info === undefined) return false;
   if (info.isFile() && info.size === 0) {
     removeAfterResponse(file);
-    return '';
+    return false;
   }
+  return true;
+}
+
+async function readLogFile(file: string, truncatedNote: string): Promise<string> {
   let content;
   try {
     content = await readRuntimeFile(file, MAX_LOG_FILE_BYTES);
