@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -46,5 +47,19 @@ describe('StdoutLogStream', () => {
     logs.open().write('{"msg":"last words"}\n');
     logs.flush();
     expect(readFileSync(file, 'utf8')).toBe('{"msg":"last words"}\n');
+  });
+
+  it('writes what waits when the process exits right after logging', () => {
+    const script = [
+      `const { openSync } = require('node:fs');`,
+      `const { StdoutLogStream } = require(${JSON.stringify(join(__dirname, 'stdout-log-stream'))});`,
+      `const stream = new StdoutLogStream(openSync(${JSON.stringify(file)}, 'a')).open();`,
+      `stream.write('{"msg":"before exit"}\\n');`,
+      `process.exit(0);`,
+    ].join('\n');
+    execFileSync(process.execPath, ['-r', 'ts-node/register', '-e', script], {
+      env: { ...process.env, TS_NODE_TRANSPILE_ONLY: 'true' },
+    });
+    expect(readFileSync(file, 'utf8')).toBe('{"msg":"before exit"}\n');
   });
 });

@@ -55,19 +55,17 @@ export class RuntimeExecutionsService {
   ): Promise<ExecutionResult> {
     if (this.shutdown.draining) throw ExecutorError.generic('The executor is shutting down.', 503);
     const deadline = Date.now() + params.timeout * 1000;
-    const variables = {
-      ...params.variables,
-      INERNAL_EXECUTOR_HOSTNAME: this.config.executor.hostname,
-    };
     const name = this.runtimes.runtimeName(params.runtimeId);
 
-    if (!this.registry.has(name)) await this.coldStart({ ...params, variables }, deadline);
+    if (!this.registry.has(name)) {
+      await this.coldStart({ ...params, variables: this.withExecutorHostname(params) }, deadline);
+    }
     const current = this.registry.get(name);
     if (current) current.row.updated = Math.floor(nowSeconds());
     const entry = await this.waitUntilStarted(name, deadline);
     entry.inFlight++;
     try {
-      return await this.run(entry, params, variables, options, deadline);
+      return await this.run(entry, params, options, deadline);
     } finally {
       entry.inFlight--;
       entry.row.updated = nowSeconds();
@@ -77,7 +75,6 @@ export class RuntimeExecutionsService {
   private async run(
     entry: RuntimeEntry,
     params: CreateExecutionParams,
-    variables: Record<string, string>,
     options: ExecutionOptions,
     deadline: number,
   ): Promise<ExecutionResult> {
@@ -90,7 +87,7 @@ export class RuntimeExecutionsService {
       entry.row.listening = 1;
     }
     const remainingSeconds = Math.max((deadline - Date.now()) / 1000, 0);
-    const outcome = await this.forward(target, { ...params, variables }, remainingSeconds, entry);
+    const outcome = await this.forward(target, params, remainingSeconds, entry);
     entry.row.updated = nowSeconds();
     return {
       ...outcome,
@@ -203,11 +200,20 @@ export class RuntimeExecutionsService {
     entry: RuntimeEntry,
   ): Promise<RuntimeOutcome> {
     const v2 = entry.row.version === 'v2';
+    // v2 runtimes get the variables with each execution; v4/v5 only when they are started.
     const request = v2
-      ? v2Request(target, params, remainingSeconds)
+      ? v2Request(
+          target,
+          { ...params, variables: this.withExecutorHostname(params) },
+          remainingSeconds,
+        )
       : v5Request(target, params, remainingSeconds);
     const response = await this.sendWithRetries(request, remainingSeconds);
     return v2 ? v2Outcome(response) : v5Outcome(target, response, params.logging);
+  }
+
+  private withExecutorHostname(params: CreateExecutionParams): Record<string, string> {
+    return { ...params.variables, INERNAL_EXECUTOR_HOSTNAME: this.config.executor.hostname };
   }
 
   /** Retries "cannot resolve/connect" until both the attempts and the remaining time are spent. */
