@@ -1,3 +1,4 @@
+import './lazy-docker-extras';
 import Docker from 'dockerode';
 import type { Readable } from 'node:stream';
 import {
