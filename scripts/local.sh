@@ -30,4 +30,4 @@ log "compiling"
 npx --no-install nest build >/dev/null
 node dist/src/database/migrate.cli.js
 log "Runcell is starting on port $(dotenv_get .env URT_PORT | grep . || echo 9900); Swagger UI at /docs"
-exec node --max-semi-space-size=2 dist/src/main.js
+exec node dist/src/main.js

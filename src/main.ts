@@ -1,5 +1,6 @@
 import { createApp } from './create-app';
 import { InvalidConfigError, loadProcessConfig, RuncellConfig } from './config';
+import { releaseStartupMemory } from './common/lifecycle/release-startup-memory';
 
 async function bootstrap(): Promise<void> {
   let config: RuncellConfig;
@@ -14,6 +15,7 @@ async function bootstrap(): Promise<void> {
   }
   const app = await createApp(config);
   await app.listen({ host: config.server.host, port: config.server.port });
+  await releaseStartupMemory();
 }
 
 bootstrap().catch((error: unknown) => {
