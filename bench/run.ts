@@ -28,6 +28,7 @@ function selected(name: string): boolean {
 
 async function main(): Promise<void> {
   const seconds = flag('seconds', 8);
+  const rounds = flag('rounds', 3);
   process.stdout.write('building Runcell (tsconfig.build.json)...\n');
   buildRuncell();
   const profiling = flag('profile', 1) !== 0;
@@ -64,6 +65,7 @@ async function main(): Promise<void> {
           connections: flag('connections', 8),
           sequentialRounds: flag('sequential-rounds', 20),
           sequentialCalls: flag('sequential-calls', 100),
+          loadRounds: rounds,
         }),
       );
     }
@@ -75,7 +77,7 @@ async function main(): Promise<void> {
     }
     if (selected('api')) {
       process.stdout.write('API...\n');
-      results.api = await scenario('api', () => measureApi(runcell, seconds));
+      results.api = await scenario('api', () => measureApi(runcell, seconds, rounds));
     }
     if (selected('tasks')) {
       process.stdout.write('task executions...\n');

@@ -57,3 +57,70 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
       : {}),
   };
 }
+
+export interface LoadRounds {
+  rounds: number;
+  roundSeconds: number;
+}
+
+/** `totalSeconds` of load per target, cut into `rounds` rounds of whole seconds (2 at least). */
+export function loadRounds(totalSeconds: number, rounds: number): LoadRounds {
+  const count = Math.max(1, Math.round(rounds));
+  return { rounds: count, roundSeconds: Math.max(2, Math.round(totalSeconds / count)) };
+}
+
+/**
+ * Closed-loop load on several targets in rounds: every round runs each target once for
+ * `roundSeconds`, the order rotating from round to round, so that drift in other work on the
+ * machine falls on every target alike instead of on whichever ran last. `around` wraps each
+ * run (to sample a server's memory only while it is loaded, say).
+ */
+export async function runInterleaved(
+  targets: Omit<LoadOptions, 'durationSeconds'>[],
+  { rounds, roundSeconds }: LoadRounds,
+  around: (index: number, run: () => Promise<LoadResult>) => Promise<LoadResult> = (_, run) =>
+    run(),
+): Promise<LoadResult[]> {
+  const runs: LoadResult[][] = targets.map(() => []);
+  for (let round = 0; round < rounds; round += 1) {
+    for (let position = 0; position < targets.length; position += 1) {
+      const index = (position + round) % targets.length;
+      const options = { ...targets[index], durationSeconds: roundSeconds };
+      runs[index].push(await around(index, () => runLoad(options)));
+    }
+  }
+  return runs.map((targetRuns) => mergeRounds(targetRuns, roundSeconds));
+}
+
+/**
+ * One result for a target's rounds: req/s over all of them, each latency percentile the worst
+ * round's (autocannon does not hand out its histograms), CPU per request over all requests.
+ */
+export function mergeRounds(rounds: LoadResult[], roundSeconds: number): LoadResult {
+  const requests = sum(rounds.map((round) => round.requests));
+  const worst = (pick: (round: LoadResult) => number) => Math.max(...rounds.map(pick));
+  const cpuRounds = rounds.filter((round) => round.serverCpuUsPerRequest !== undefined);
+  const cpuRequests = sum(cpuRounds.map((round) => round.requests));
+  return {
+    requests,
+    rps: Math.round(requests / (roundSeconds * rounds.length)),
+    p50: worst((round) => round.p50),
+    p90: worst((round) => round.p90),
+    p99: worst((round) => round.p99),
+    max: worst((round) => round.max),
+    non2xx: sum(rounds.map((round) => round.non2xx)),
+    errors: sum(rounds.map((round) => round.errors)),
+    ...(cpuRequests > 0
+      ? {
+          serverCpuUsPerRequest: Math.round(
+            sum(cpuRounds.map((round) => (round.serverCpuUsPerRequest ?? 0) * round.requests)) /
+              cpuRequests,
+          ),
+        }
+      : {}),
+  };
+}
+
+function sum(values: number[]): number {
+  return values.reduce((total, value) => total + value, 0);
+}

@@ -92,19 +92,52 @@ export function cpuMs(pid: number): number {
 }
 
 /** Samples a process's RSS every 250 ms until stopped; returns the peak and the median. */
-export function sampleRss(pid: number): () => { peakMiB: number; medianMiB: number } {
-  const samples: number[] = [];
-  const timer = setInterval(() => samples.push(rssMiB(pid)), 250);
-  samples.push(rssMiB(pid));
+export function sampleRss(pid: number): () => RssSummary {
+  const sampler = new RssSampler(pid);
+  const stop = sampler.start();
   return () => {
-    clearInterval(timer);
-    samples.push(rssMiB(pid));
-    const sorted = [...samples].sort((a, b) => a - b);
-    return {
-      peakMiB: Math.round(sorted[sorted.length - 1]),
-      medianMiB: Math.round(sorted[Math.floor(sorted.length / 2)]),
-    };
+    stop();
+    return sampler.summary();
   };
+}
+
+export interface RssSummary {
+  peakMiB: number;
+  medianMiB: number;
+}
+
+/** RSS samples of a process every 250 ms while started, over one or more stretches. */
+export class RssSampler {
+  private readonly samples: number[] = [];
+
+  constructor(private readonly pid: number) {}
+
+  /** Starts sampling; the function returned stops it. */
+  start(): () => void {
+    this.samples.push(rssMiB(this.pid));
+    const timer = setInterval(() => this.samples.push(rssMiB(this.pid)), 250);
+    return () => {
+      clearInterval(timer);
+      this.samples.push(rssMiB(this.pid));
+    };
+  }
+
+  async during<T>(work: () => Promise<T>): Promise<T> {
+    const stop = this.start();
+    try {
+      return await work();
+    } finally {
+      stop();
+    }
+  }
+
+  summary(): RssSummary {
+    const sorted = [...this.samples].sort((a, b) => a - b);
+    return {
+      peakMiB: Math.round(sorted[sorted.length - 1] ?? 0),
+      medianMiB: Math.round(sorted[Math.floor(sorted.length / 2)] ?? 0),
+    };
+  }
 }
 
 export function sleep(ms: number): Promise<void> {

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { LoadResult, runLoad } from '../lib/load';
-import { freePort, ROOT, sampleRss, spawnNode, stopProcess, waitForHttp } from '../lib/processes';
+import { LoadResult, LoadRounds, loadRounds, runInterleaved, runLoad } from '../lib/load';
+import { freePort, ROOT, RssSampler, spawnNode, stopProcess, waitForHttp } from '../lib/processes';
 import { RuncellUnderTest } from '../lib/runcell';
 
 const P99_BUDGET_MS = 20;
@@ -14,6 +14,8 @@ export interface ApiStep {
 
 export interface ApiResult {
   p99BudgetMs: number;
+  /** Rounds per step, alternating between the two servers. */
+  rounds: number;
   runcell: ApiStep[];
   bare: ApiStep[];
   /** Highest throughput among the steps whose p99 stayed within the budget. */
@@ -24,11 +26,13 @@ export interface ApiResult {
 
 /**
  * `GET /api/v1/tasks` (JWT, a page of 20 tasks from Postgres) vs. a hand-written bare Fastify
- * server doing the same work (`bench/bare-fastify.ts`).
+ * server doing the same work (`bench/bare-fastify.ts`), both running side by side and loaded in
+ * alternating rounds.
  */
 export async function measureApi(
   runcell: RuncellUnderTest,
   durationSeconds: number,
+  rounds: number,
 ): Promise<ApiResult> {
   const token = await registerUser(runcell.baseUrl);
   for (let index = 0; index < TASKS_PER_USER; index += 1) {
@@ -44,14 +48,6 @@ export async function measureApi(
     if (created.status !== 201) throw new Error(`task create: ${created.status}`);
   }
 
-  const stopRss = sampleRss(runcell.pid);
-  const runcellSteps = await steps(
-    { url: `${runcell.baseUrl}/api/v1/tasks`, headers: { authorization: `Bearer ${token}` } },
-    durationSeconds,
-    runcell.pid,
-  );
-  const rssUnderLoad = stopRss();
-
   const port = await freePort();
   const bare = spawnNode(
     ['-r', 'ts-node/register/transpile-only', join(ROOT, 'bench/bare-fastify.ts')],
@@ -64,44 +60,79 @@ export async function measureApi(
       DATABASE_URL: runcell.env.DATABASE_URL,
     },
   );
-  let bareSteps: ApiStep[];
+  const rss = new RssSampler(runcell.pid);
+  const servers: Server[] = [
+    {
+      target: {
+        url: `${runcell.baseUrl}/api/v1/tasks`,
+        headers: { authorization: `Bearer ${token}` },
+      },
+      pid: runcell.pid,
+      rss,
+      steps: [],
+      overBudget: 0,
+    },
+    {
+      target: {
+        url: `http://127.0.0.1:${port}/api/v1/tasks`,
+        headers: { authorization: `Bearer ${token}` },
+      },
+      pid: bare.pid,
+      steps: [],
+      overBudget: 0,
+    },
+  ];
   try {
     await waitForHttp(`http://127.0.0.1:${port}/ready`, bare);
-    const bareTarget = {
-      url: `http://127.0.0.1:${port}/api/v1/tasks`,
-      headers: { authorization: `Bearer ${token}` },
-    };
-    await expectSameAnswer(`${runcell.baseUrl}/api/v1/tasks`, bareTarget.url, token);
-    bareSteps = await steps(bareTarget, durationSeconds, bare.pid);
+    await expectSameAnswer(servers[0].target.url, servers[1].target.url, token);
+    await interleavedSteps(servers, loadRounds(durationSeconds, rounds));
   } finally {
     await stopProcess(bare);
   }
+  const [runcellServer, bareServer] = servers;
   return {
     p99BudgetMs: P99_BUDGET_MS,
-    runcell: runcellSteps,
-    bare: bareSteps,
-    runcellRps: bestWithinBudget(runcellSteps),
-    bareRps: bestWithinBudget(bareSteps),
-    rssUnderLoad,
+    rounds,
+    runcell: runcellServer.steps,
+    bare: bareServer.steps,
+    runcellRps: bestWithinBudget(runcellServer.steps),
+    bareRps: bestWithinBudget(bareServer.steps),
+    rssUnderLoad: rss.summary(),
   };
 }
 
-async function steps(
-  target: { url: string; headers?: Record<string, string> },
-  durationSeconds: number,
-  serverPid?: number,
-): Promise<ApiStep[]> {
-  await runLoad({ ...target, connections: 4, durationSeconds: 2 });
-  const found: ApiStep[] = [];
-  let overBudget = 0;
-  for (const connections of CONNECTION_STEPS) {
-    const result = await runLoad({ ...target, connections, durationSeconds, serverPid });
-    found.push({ connections, result });
-    // Two steps in a row over the budget: more connections only queue (one may be noise).
-    overBudget = result.p99 > P99_BUDGET_MS ? overBudget + 1 : 0;
-    if (overBudget === 2) break;
+interface Server {
+  target: { url: string; headers: Record<string, string> };
+  pid?: number;
+  /** Samples the server's memory while it is under load (Runcell's only). */
+  rss?: RssSampler;
+  steps: ApiStep[];
+  overBudget: number;
+}
+
+/**
+ * Both servers step through the connection counts together, each step in rounds that
+ * alternate between them; a server leaves after two steps in a row over the budget (more
+ * connections only queue; one may be noise).
+ */
+async function interleavedSteps(servers: Server[], rounds: LoadRounds): Promise<void> {
+  for (const server of servers) {
+    await runLoad({ ...server.target, connections: 4, durationSeconds: 2 });
   }
-  return found;
+  for (const connections of CONNECTION_STEPS) {
+    const active = servers.filter((server) => server.overBudget < 2);
+    if (active.length === 0) return;
+    const results = await runInterleaved(
+      active.map((server) => ({ ...server.target, connections, serverPid: server.pid })),
+      rounds,
+      (index, run) => active[index].rss?.during(run) ?? run(),
+    );
+    active.forEach((server, index) => {
+      const result = results[index];
+      server.steps.push({ connections, result });
+      server.overBudget = result.p99 > P99_BUDGET_MS ? server.overBudget + 1 : 0;
+    });
+  }
 }
 
 /** The baseline must answer what Runcell answers, or the comparison means nothing. */

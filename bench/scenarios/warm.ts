@@ -1,4 +1,4 @@
-import { LoadResult, runLoad } from '../lib/load';
+import { loadRounds, LoadResult, runInterleaved, runLoad } from '../lib/load';
 import { V5_IMAGE, V5_START } from '../lib/function-archive';
 import { EXECUTOR_SECRET, executorCall, RuncellUnderTest } from '../lib/runcell';
 import { sampleRss } from '../lib/processes';
@@ -11,6 +11,8 @@ export interface WarmSettings {
   /** Sequential client: rounds of this many calls per path. */
   sequentialRounds: number;
   sequentialCalls: number;
+  /** Closed-loop throughput: the paths interleaved in this many rounds. */
+  loadRounds: number;
 }
 
 export interface WarmResult {
@@ -19,7 +21,7 @@ export interface WarmResult {
   sequential: SequentialResult;
   /** Open-loop at a fixed rate: latency without queueing. */
   latency: { direct: LoadResult; json: LoadResult; multipart: LoadResult };
-  /** Closed-loop with N connections: the most each path serves. */
+  /** Closed-loop with N connections, the paths interleaved in rounds: the most each path serves. */
   throughput: { direct: LoadResult; json: LoadResult; multipart: LoadResult };
   rssUnderLoad: { peakMiB: number; medianMiB: number };
 }
@@ -101,7 +103,6 @@ export async function measureWarm(
     durationSeconds: settings.durationSeconds,
     ratePerSecond: settings.ratePerSecond,
   };
-  const closed = { connections: settings.connections, durationSeconds: settings.durationSeconds };
   const stopRss = sampleRss(runcell.pid);
   const sequential = await measureSequential(
     direct,
@@ -109,19 +110,25 @@ export async function measureWarm(
     settings.sequentialRounds,
     settings.sequentialCalls,
   );
+  const latency = {
+    direct: await runLoad({ ...direct, ...open }),
+    json: await runLoad({ ...json, ...open }),
+    multipart: await runLoad({ ...multipart, ...open }),
+  };
+  const connections = settings.connections;
+  const [directLoad, jsonLoad, multipartLoad] = await runInterleaved(
+    [
+      { ...direct, connections },
+      { ...json, connections, serverPid: runcell.pid },
+      { ...multipart, connections, serverPid: runcell.pid },
+    ],
+    loadRounds(settings.durationSeconds, settings.loadRounds),
+  );
   const result: WarmResult = {
     settings,
     sequential,
-    latency: {
-      direct: await runLoad({ ...direct, ...open }),
-      json: await runLoad({ ...json, ...open }),
-      multipart: await runLoad({ ...multipart, ...open }),
-    },
-    throughput: {
-      direct: await runLoad({ ...direct, ...closed }),
-      json: await runLoad({ ...json, ...closed, serverPid: runcell.pid }),
-      multipart: await runLoad({ ...multipart, ...closed, serverPid: runcell.pid }),
-    },
+    latency,
+    throughput: { direct: directLoad, json: jsonLoad, multipart: multipartLoad },
     rssUnderLoad: { peakMiB: 0, medianMiB: 0 },
   };
   result.rssUnderLoad = stopRss();
