@@ -1,5 +1,6 @@
 import autocannon from 'autocannon';
 import { cpuMs } from './processes';
+import { sum } from './stats';
 
 export interface LoadOptions {
   url: string;
@@ -96,7 +97,7 @@ export async function runInterleaved(
  * One result for a target's rounds: req/s over all of them, each latency percentile the worst
  * round's (autocannon does not hand out its histograms), CPU per request over all requests.
  */
-export function mergeRounds(rounds: LoadResult[], roundSeconds: number): LoadResult {
+function mergeRounds(rounds: LoadResult[], roundSeconds: number): LoadResult {
   const requests = sum(rounds.map((round) => round.requests));
   const worst = (pick: (round: LoadResult) => number) => Math.max(...rounds.map(pick));
   const cpuRounds = rounds.filter((round) => round.serverCpuUsPerRequest !== undefined);
@@ -119,8 +120,4 @@ export function mergeRounds(rounds: LoadResult[], roundSeconds: number): LoadRes
         }
       : {}),
   };
-}
-
-function sum(values: number[]): number {
-  return values.reduce((total, value) => total + value, 0);
 }

@@ -7,7 +7,7 @@ import type { TasksResult } from '../scenarios/tasks';
 import type { SequentialResult } from '../scenarios/sequential';
 import type { WarmResult } from '../scenarios/warm';
 import type { SandboxPathsResult } from '../scenarios/sandbox-paths';
-import { loadRounds, type LoadResult } from './load';
+import type { LoadResult, LoadRounds } from './load';
 import { renderSandboxPaths } from './sandbox-paths-report';
 import { ratio, round } from './stats';
 
@@ -107,7 +107,7 @@ function renderWarm(warm: WarmResult): string[] {
     '',
     `Runcell ÷ direct: p50 ${sequential.p50Ratio}×, p99 ${sequential.p99Ratio}×. Target ≤ ${TARGETS.warmSequentialRatio}×: p50 ${verdict(sequential.p50Ratio <= TARGETS.warmSequentialRatio)}, p99 ${verdict(sequential.p99Ratio <= TARGETS.warmSequentialRatio)}.`,
     '',
-    `Open loop at ${warm.settings.ratePerSecond} req/s (${warm.settings.connections} connections, ${warm.settings.durationSeconds} s each) for latency (autocannon, whole ms); closed loop with ${warm.settings.connections} connections for throughput, the three paths interleaved in ${throughputRounds(warm.settings)} (req/s over all rounds, latencies the worst round's).`,
+    `Open loop at ${warm.settings.ratePerSecond} req/s (${warm.settings.connections} connections, ${warm.settings.durationSeconds} s each) for latency (autocannon, whole ms); closed loop with ${warm.settings.connections} connections for throughput, the three paths interleaved in ${describeRounds(warm.throughputRounds)} (req/s over all rounds, latencies the worst round's).`,
     '',
     '| Path | p50 | p90 | p99 | max req/s | throughput ratio | Runcell CPU µs/request | errors/non-2xx |',
     '|---|---|---|---|---|---|---|---|',
@@ -186,7 +186,7 @@ export function renderMarkdown(results: BenchResults): string {
     lines.push(
       '## 4. API (`GET /api/v1/tasks`, 20 tasks, JWT) vs. hand-written bare Fastify doing the same work',
       '',
-      `Both servers run side by side; each connection step alternates between them in ${api.rounds} round(s) (req/s over all rounds, p50/p99 the worst round's).`,
+      `Both servers run side by side; each connection step alternates between them in ${describeRounds(api.rounds)} (req/s over all rounds, p50/p99 the worst round's).`,
       '',
       '| Server | connections | req/s | p50 | p99 | server CPU µs/request | errors/non-2xx |',
       '|---|---|---|---|---|---|---|',
@@ -229,7 +229,6 @@ export function renderMarkdown(results: BenchResults): string {
   return `${lines.join('\n')}\n`;
 }
 
-function throughputRounds(settings: WarmResult['settings']): string {
-  const { rounds, roundSeconds } = loadRounds(settings.durationSeconds, settings.loadRounds);
+function describeRounds({ rounds, roundSeconds }: LoadRounds): string {
   return `${rounds} round(s) of ${roundSeconds} s`;
 }

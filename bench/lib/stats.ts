@@ -10,6 +10,10 @@ export function median(samples: number[]): number {
   return percentile(samples, 50);
 }
 
+export function sum(values: number[]): number {
+  return values.reduce((total, value) => total + value, 0);
+}
+
 export function round(value: number, digits = 2): number {
   const factor = 10 ** digits;
   return Math.round(value * factor) / factor;

@@ -1,6 +1,14 @@
 import { join } from 'node:path';
 import { LoadResult, LoadRounds, loadRounds, runInterleaved, runLoad } from '../lib/load';
-import { freePort, ROOT, RssSampler, spawnNode, stopProcess, waitForHttp } from '../lib/processes';
+import {
+  freePort,
+  ROOT,
+  RssSampler,
+  RssSummary,
+  spawnNode,
+  stopProcess,
+  waitForHttp,
+} from '../lib/processes';
 import { RuncellUnderTest } from '../lib/runcell';
 
 const P99_BUDGET_MS = 20;
@@ -14,14 +22,14 @@ export interface ApiStep {
 
 export interface ApiResult {
   p99BudgetMs: number;
-  /** Rounds per step, alternating between the two servers. */
-  rounds: number;
+  /** The rounds each step was cut into, alternating between the two servers. */
+  rounds: LoadRounds;
   runcell: ApiStep[];
   bare: ApiStep[];
   /** Highest throughput among the steps whose p99 stayed within the budget. */
   runcellRps: number;
   bareRps: number;
-  rssUnderLoad: { peakMiB: number; medianMiB: number };
+  rssUnderLoad: RssSummary;
 }
 
 /**
@@ -60,6 +68,7 @@ export async function measureApi(
       DATABASE_URL: runcell.env.DATABASE_URL,
     },
   );
+  const stepRounds = loadRounds(durationSeconds, rounds);
   const rss = new RssSampler(runcell.pid);
   const servers: Server[] = [
     {
@@ -85,14 +94,14 @@ export async function measureApi(
   try {
     await waitForHttp(`http://127.0.0.1:${port}/ready`, bare);
     await expectSameAnswer(servers[0].target.url, servers[1].target.url, token);
-    await interleavedSteps(servers, loadRounds(durationSeconds, rounds));
+    await interleavedSteps(servers, stepRounds);
   } finally {
     await stopProcess(bare);
   }
   const [runcellServer, bareServer] = servers;
   return {
     p99BudgetMs: P99_BUDGET_MS,
-    rounds,
+    rounds: stepRounds,
     runcell: runcellServer.steps,
     bare: bareServer.steps,
     runcellRps: bestWithinBudget(runcellServer.steps),

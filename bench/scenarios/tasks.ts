@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { join } from 'node:path';
 import { DataSource } from 'typeorm';
-import { ROOT, sampleRss, sleep } from '../lib/processes';
+import { ROOT, RssSummary, sampleRss, sleep } from '../lib/processes';
 import { BENCH_LABEL, RuncellUnderTest } from '../lib/runcell';
 import { median, PairedSamples, pairedSamples, timed } from '../lib/stats';
 import { Api, apiClient } from '../lib/api-client';
@@ -39,7 +39,7 @@ export interface TasksResult extends PairedSamples {
     completed: number;
     otherTerminal: number;
     lost: number;
-    rssUnderLoad: { peakMiB: number; medianMiB: number };
+    rssUnderLoad: RssSummary;
   };
   languages: LanguageLatency[];
 }

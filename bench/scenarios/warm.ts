@@ -1,7 +1,7 @@
-import { loadRounds, LoadResult, runInterleaved, runLoad } from '../lib/load';
+import { LoadResult, LoadRounds, loadRounds, runInterleaved, runLoad } from '../lib/load';
 import { V5_IMAGE, V5_START } from '../lib/function-archive';
 import { EXECUTOR_SECRET, executorCall, RuncellUnderTest } from '../lib/runcell';
-import { sampleRss } from '../lib/processes';
+import { RssSummary, sampleRss } from '../lib/processes';
 import { measureSequential, SequentialResult } from './sequential';
 
 export interface WarmSettings {
@@ -23,7 +23,9 @@ export interface WarmResult {
   latency: { direct: LoadResult; json: LoadResult; multipart: LoadResult };
   /** Closed-loop with N connections, the paths interleaved in rounds: the most each path serves. */
   throughput: { direct: LoadResult; json: LoadResult; multipart: LoadResult };
-  rssUnderLoad: { peakMiB: number; medianMiB: number };
+  /** The rounds the throughput steps were cut into. */
+  throughputRounds: LoadRounds;
+  rssUnderLoad: RssSummary;
 }
 
 const EXECUTION = {
@@ -116,19 +118,21 @@ export async function measureWarm(
     multipart: await runLoad({ ...multipart, ...open }),
   };
   const connections = settings.connections;
+  const throughputRounds = loadRounds(settings.durationSeconds, settings.loadRounds);
   const [directLoad, jsonLoad, multipartLoad] = await runInterleaved(
     [
       { ...direct, connections },
       { ...json, connections, serverPid: runcell.pid },
       { ...multipart, connections, serverPid: runcell.pid },
     ],
-    loadRounds(settings.durationSeconds, settings.loadRounds),
+    throughputRounds,
   );
   const result: WarmResult = {
     settings,
     sequential,
     latency,
     throughput: { direct: directLoad, json: jsonLoad, multipart: multipartLoad },
+    throughputRounds,
     rssUnderLoad: { peakMiB: 0, medianMiB: 0 },
   };
   result.rssUnderLoad = stopRss();
