@@ -34,15 +34,26 @@ describe('execution logs without their live stream', () => {
     await sut.close();
   });
 
+  const streamKey = (id: string) => `${config.redis.queuePrefix}:output:${id}`;
+
+  /**
+   * The worker appends the final status event just after it updates the row: a stream expires a
+   * day later, so the test waits for that event before it takes the stream away.
+   */
   async function finishedExecution(): Promise<string> {
     const task = await createTaskFor(sut, user, SCRIPT);
     const { id } = await startExecution(sut, user, task.id);
     const done = await waitForExecution(sut, user, id);
     expect(done).toMatchObject({ status: 'completed' });
-    return id;
+    const deadline = Date.now() + 10_000;
+    for (;;) {
+      const [last] = await redis.xrevrange(streamKey(id), '+', '-', 'COUNT', 1);
+      if (last?.[1][1] === 'status' && last[1][3] === 'completed') return id;
+      if (Date.now() > deadline)
+        throw new Error(`no final status event for ${id}: ${JSON.stringify(last)}`);
+      await new Promise((done) => setTimeout(done, 20));
+    }
   }
-
-  const streamKey = (id: string) => `${config.redis.queuePrefix}:output:${id}`;
 
   async function logsOf(id: string) {
     const response = await fetch(`${base}/${id}/logs`, { headers: user.auth });
