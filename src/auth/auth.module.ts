@@ -16,6 +16,7 @@ import { RolesGuard } from './guards/roles.guard';
 import { PasswordHasher } from './passwords/password-hasher.service';
 import { rateLimitThrottlers } from './rate-limit/rate-limit-throttlers';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
+import { RouteThrottler } from './rate-limit/route-throttler';
 import { AccessTokenDenylist } from './tokens/access-token-denylist.service';
 import { AccessTokenService } from './tokens/access-token.service';
 import { RefreshTokenEntity } from './tokens/refresh-token.entity';
@@ -55,6 +56,7 @@ import { UsersService } from './users/users.service';
     JwtStrategy,
     AuthService,
     AdminBootstrapService,
+    RouteThrottler,
     { provide: APP_GUARD, useClass: JwtAuthGuard },
     { provide: APP_GUARD, useClass: RolesGuard },
     { provide: APP_GUARD, useClass: RateLimitGuard },

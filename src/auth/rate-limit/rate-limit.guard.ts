@@ -1,51 +1,24 @@
-import { ExecutionContext, Injectable } from '@nestjs/common';
-import { Reflector } from '@nestjs/core';
-import {
-  InjectThrottlerOptions,
-  InjectThrottlerStorage,
-  ThrottlerGuard,
-  ThrottlerLimitDetail,
-  type ThrottlerModuleOptions,
-  type ThrottlerStorage,
-} from '@nestjs/throttler';
-import { AppError, ErrorCode } from '../../common';
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { InjectConfig, RuncellConfig } from '../../config';
 import { requireRedis } from '../../redis/redis-unavailable';
 import { routeLimits } from './rate-limit-throttlers';
+import { RouteThrottler } from './route-throttler';
 
-/** The throttler guard, answering 429 `RATE_LIMITED` with `Retry-After` in the catalogue body. */
+/**
+ * The global rate-limit guard. A route without limits (executor and public routes, or every
+ * route when limits are off) passes at once, without a promise: this guard runs on every
+ * request, the hottest `/v1` ones included. Counters live in Redis: while it is down, limited
+ * routes answer 503, not 500.
+ */
 @Injectable()
-export class RateLimitGuard extends ThrottlerGuard {
+export class RateLimitGuard implements CanActivate {
   constructor(
-    @InjectThrottlerOptions() options: ThrottlerModuleOptions,
-    @InjectThrottlerStorage() storage: ThrottlerStorage,
-    reflector: Reflector,
+    private readonly throttler: RouteThrottler,
     @InjectConfig() private readonly config: RuncellConfig,
-  ) {
-    super(options, storage, reflector);
-  }
+  ) {}
 
-  /** Counters live in Redis: while it is down, limited routes answer 503, not 500. */
-  override canActivate(context: ExecutionContext): Promise<boolean> {
-    return requireRedis(() => super.canActivate(context));
-  }
-
-  protected override shouldSkip(context: ExecutionContext): Promise<boolean> {
-    return Promise.resolve(
-      !this.config.auth.rateLimitsEnabled || routeLimits(context).length === 0,
-    );
-  }
-
-  protected override throwThrottlingException(
-    _context: ExecutionContext,
-    detail: ThrottlerLimitDetail,
-  ): Promise<void> {
-    const retryAfter = Math.max(1, detail.timeToBlockExpire);
-    throw new AppError(
-      ErrorCode.RATE_LIMITED,
-      `Too many requests; retry in ${retryAfter} seconds.`,
-      undefined,
-      { 'retry-after': String(retryAfter) },
-    );
+  canActivate(context: ExecutionContext): boolean | Promise<boolean> {
+    if (!this.config.auth.rateLimitsEnabled || routeLimits(context).length === 0) return true;
+    return requireRedis(() => this.throttler.canActivate(context));
   }
 }
