@@ -62,7 +62,7 @@ export class RuntimeExecutionsService {
     }
     const current = this.registry.get(name);
     if (current) current.row.updated = Math.floor(nowSeconds());
-    const entry = await this.waitUntilStarted(name, deadline);
+    const entry = this.startedEntry(name) ?? (await this.waitUntilStarted(name, deadline));
     entry.inFlight++;
     try {
       return await this.run(entry, params, options, deadline);
@@ -145,6 +145,13 @@ export class RuntimeExecutionsService {
         await sleep(COLD_START_RETRY_MS);
       }
     }
+  }
+
+  /** The runtime when it is up with no start in progress: the warm path, without an await. */
+  private startedEntry(name: string): RuntimeEntry | undefined {
+    if (this.runtimes.startInProgress(name)) return undefined;
+    const entry = this.registry.get(name);
+    return entry && entry.row.status !== 'pending' ? entry : undefined;
   }
 
   private async waitUntilStarted(name: string, deadline: number): Promise<RuntimeEntry> {
