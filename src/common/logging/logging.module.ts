@@ -44,8 +44,8 @@ export class LoggingModule implements OnApplicationShutdown {
     };
   }
 
-  onApplicationShutdown(): void {
-    this.stdout.flush();
+  async onApplicationShutdown(): Promise<void> {
+    await this.stdout.drain();
   }
 }
 

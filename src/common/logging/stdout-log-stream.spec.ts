@@ -1,9 +1,43 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { closeSync, constants, mkdtempSync, open, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LOG_FLUSH_INTERVAL_MS, StdoutLogStream } from './stdout-log-stream';
+
+/**
+ * Blocks every libuv pool thread on opening a FIFO that has no writer yet, so an asynchronous
+ * file write cannot run until the returned function lets them go.
+ */
+function occupyThreadPool(folder: string): () => Promise<void> {
+  const fifo = join(folder, 'blocker');
+  execFileSync('mkfifo', [fifo]);
+  const threads = Number(process.env.UV_THREADPOOL_SIZE ?? 4);
+  const opened = Array.from(
+    { length: threads },
+    () =>
+      new Promise<number>((resolve, reject) =>
+        open(fifo, 'r', (error, fd) => (error ? reject(error) : resolve(fd))),
+      ),
+  );
+  return async () => {
+    const writer = await openWhenReadersWait(fifo);
+    for (const fd of await Promise.all(opened)) closeSync(fd);
+    closeSync(writer);
+  };
+}
+
+/** A FIFO opens for writing without blocking only once a reader has it open (or waits in open). */
+async function openWhenReadersWait(fifo: string): Promise<number> {
+  for (;;) {
+    try {
+      return openSync(fifo, constants.O_WRONLY | constants.O_NONBLOCK);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENXIO') throw error;
+      await sleep(5);
+    }
+  }
+}
 
 describe('StdoutLogStream', () => {
   let folder: string;
@@ -47,6 +81,35 @@ describe('StdoutLogStream', () => {
     logs.open().write('{"msg":"last words"}\n');
     logs.flush();
     expect(readFileSync(file, 'utf8')).toBe('{"msg":"last words"}\n');
+  });
+
+  it('writes what waits on flush even while every writer thread is busy', async () => {
+    const release = occupyThreadPool(folder);
+    try {
+      logs.open().write('{"msg":"last words"}\n');
+      logs.flush();
+      expect(readFileSync(file, 'utf8')).toBe('{"msg":"last words"}\n');
+    } finally {
+      await release();
+    }
+  });
+
+  it('waits on drain for a batch already with the writer, then writes the rest in order', async () => {
+    const release = occupyThreadPool(folder);
+    const stream = logs.open();
+    const batch = Array.from({ length: 1000 }, (_, index) => `{"n":${index}}\n`);
+    for (const line of batch) stream.write(line); // more than a batch: handed to the writer thread
+    stream.write('{"msg":"last"}\n');
+    let drained: Promise<void>;
+    try {
+      drained = logs.drain();
+      await sleep(50);
+      expect(readFileSync(file, 'utf8')).toBe(''); // the writer thread is still held
+    } finally {
+      await release();
+    }
+    await drained;
+    expect(readFileSync(file, 'utf8')).toBe(batch.join('') + '{"msg":"last"}\n');
   });
 
   it('writes what waits when the process exits right after logging', () => {
